@@ -1,0 +1,102 @@
+"""Domain model: metric series, alerts and their lifecycle states."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Frozen(BaseModel):
+    """Base for immutable domain values."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Severity(StrEnum):
+    INFO = "info"
+    WARNING = "warning"
+    CRITICAL = "critical"
+
+
+class AlertState(StrEnum):
+    PENDING = "pending"
+    FIRING = "firing"
+    RESOLVED = "resolved"
+
+
+class MetricPoint(Frozen):
+    """One aggregated period of a metric; ``timestamp`` is the period start (UTC)."""
+
+    timestamp: datetime
+    value: float
+
+
+class SeriesKey(Frozen):
+    """Identifies one CloudWatch series: metric, dimensions and statistic."""
+
+    namespace: str
+    metric: str
+    dimensions: tuple[tuple[str, str], ...]
+    stat: str
+
+    def dimension(self, name: str) -> str | None:
+        return next((value for key, value in self.dimensions if key == name), None)
+
+
+class MetricSeries(Frozen):
+    key: SeriesKey
+    points: tuple[MetricPoint, ...] = ()
+
+    def by_time(self) -> dict[datetime, float]:
+        return {point.timestamp: point.value for point in self.points}
+
+
+def fingerprint(rule: str, labels: dict[str, str]) -> str:
+    """A stable identity for an alert: the rule kind plus its sorted labels."""
+    canonical = rule + "\x1f" + "\x1f".join(f"{k}={labels[k]}" for k in sorted(labels))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+class Evaluation(Frozen):
+    """What a rule concluded about one subject (e.g. one model) over the data it saw."""
+
+    rule: str
+    labels: dict[str, str]
+    firing: bool
+    severity: Severity = Severity.WARNING
+    value: float | None = None
+    threshold: float | None = None
+    baseline: float | None = None
+    unit: str = ""
+    onset: datetime | None = None
+    period_end: datetime | None = None
+    summary: str = ""
+    details: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.rule, self.labels)
+
+
+class Alert(Frozen):
+    """The stored state of one alert (one rule on one subject)."""
+
+    fingerprint: str
+    rule: str
+    labels: dict[str, str]
+    state: AlertState
+    severity: Severity
+    value: float | None = None
+    threshold: float | None = None
+    baseline: float | None = None
+    unit: str = ""
+    summary: str = ""
+    details: dict[str, str] = Field(default_factory=dict)
+    started_at: datetime
+    updated_at: datetime
+    resolved_at: datetime | None = None
+    last_notified_at: datetime | None = None
+    notifications: int = 0

@@ -1,0 +1,71 @@
+"""Alert rule definitions: what to watch and how sensitive to be.
+
+Rules are plain configuration values (pydantic, frozen) that users write in TOML as
+``[[rules]]`` tables. Each kind has defaults good enough to run with no configuration.
+"""
+
+from __future__ import annotations
+
+from fnmatch import fnmatchcase
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from alarms.model import Frozen, Severity
+
+
+class RuleBase(Frozen):
+    enabled: bool = True
+    severity: Severity = Severity.WARNING
+    models: tuple[str, ...] = Field(
+        default=("*",), description="Glob patterns of model ids this rule watches."
+    )
+    repeat_interval_minutes: int = Field(default=240, ge=5)
+
+    def watches(self, model_id: str) -> bool:
+        return any(fnmatchcase(model_id, pattern) for pattern in self.models)
+
+
+class MOfN(Frozen):
+    """Fire when ``breach_periods`` of the last ``eval_periods`` periods breach;
+    resolve after ``resolve_periods`` calm periods in a row."""
+
+    breach_periods: int = Field(default=3, ge=1)
+    eval_periods: int = Field(default=5, ge=1)
+    resolve_periods: int = Field(default=3, ge=1)
+
+    @model_validator(mode="after")
+    def _m_not_above_n(self) -> MOfN:
+        if self.breach_periods > self.eval_periods:
+            raise ValueError("breach_periods must not exceed eval_periods")
+        return self
+
+
+class LatencySpikeRule(RuleBase, MOfN):
+    """Per-model latency against that model's own recent baseline (median and MAD)."""
+
+    kind: Literal["latency_spike"] = "latency_spike"
+    metric: Literal["InvocationLatency", "TimeToFirstToken"] = "InvocationLatency"
+    baseline_periods: int = Field(default=288, ge=3, description="Trailing periods in baseline.")
+    min_baseline_periods: int = Field(default=6, ge=3)
+    relative_margin: float = Field(default=0.5, ge=0, description="0.5 = 50% above baseline.")
+    absolute_margin_ms: float = Field(default=400.0, ge=0)
+    mad_multiplier: float = Field(default=4.0, ge=0)
+    min_invocations: int = Field(default=20, ge=0, description="Per period, else no verdict.")
+    max_ms: float | None = Field(default=None, gt=0, description="Static ceiling, optional.")
+
+
+Rule = Annotated[LatencySpikeRule, Field(discriminator="kind")]
+
+RULE_KINDS: tuple[str, ...] = ("latency_spike",)
+
+
+def default_rules() -> tuple[Rule, ...]:
+    return (LatencySpikeRule(),)
+
+
+def effective_rules(configured: tuple[Rule, ...]) -> tuple[Rule, ...]:
+    """Configured rules plus a default for every kind the user did not configure."""
+    kinds = {rule.kind for rule in configured}
+    defaults = tuple(rule for rule in default_rules() if rule.kind not in kinds)
+    return tuple(rule for rule in configured + defaults if rule.enabled)

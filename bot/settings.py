@@ -1,0 +1,125 @@
+"""Settings: environment variables (``GENAI_OPS_*`` and Slack's own names) over a TOML file.
+
+Precedence, highest first: explicit overrides, environment, the TOML file, defaults.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+from platformdirs import user_data_dir
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from alarms.rules import Rule, effective_rules
+
+STATISTIC = re.compile(r"^(Average|Sum|Minimum|Maximum|SampleCount|p\d{1,2}(\.\d{1,2})?|p100)$")
+ENV_PREFIX = "GENAI_OPS_"
+
+
+def default_state_url() -> str:
+    return f"sqlite:///{Path(user_data_dir('genai-ops-bot')) / 'state.db'}"
+
+
+def _env(*names: str) -> Any:
+    return Field(default=None, validation_alias=AliasChoices(*names))
+
+
+class Settings(BaseSettings):
+    """Everything the bot can be told. See the README's configuration reference."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter="__",
+        extra="forbid",
+        populate_by_name=True,
+    )
+
+    slack_bot_token: SecretStr | None = _env(
+        "SLACK_BOT_TOKEN", "GENAI_OPS_SLACK_BOT_TOKEN", "slack_bot_token"
+    )
+    slack_app_token: SecretStr | None = _env(
+        "SLACK_APP_TOKEN", "GENAI_OPS_SLACK_APP_TOKEN", "slack_app_token"
+    )
+    slack_signing_secret: SecretStr | None = _env(
+        "SLACK_SIGNING_SECRET", "GENAI_OPS_SLACK_SIGNING_SECRET", "slack_signing_secret"
+    )
+    slack_api_url: str = Field(
+        default="https://slack.com/api/", description="Slack Web API base URL (http or https)."
+    )
+    alert_channel: str | None = Field(default=None, description="Channel id or name for alerts.")
+    state_url: str = Field(
+        default_factory=default_state_url,
+        description="sqlite:///path/to/file.db or dynamodb://TABLE",
+    )
+    poll_interval_seconds: int = Field(default=300, ge=60, le=86_400)
+    metric_period_seconds: int = Field(
+        default=300, ge=60, le=3_600, description="CloudWatch period; a multiple of 60."
+    )
+    lookback_hours: int = Field(
+        default=24, ge=1, le=24 * 14, description="History read for baselines each poll."
+    )
+    latency_statistic: str = Field(
+        default="p90", description="Average, Maximum, Minimum, Sum, SampleCount or pNN."
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    model_aliases: dict[str, str] = Field(default_factory=dict)
+    rules: tuple[Rule, ...] = ()
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _normalise_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError("must be an http:// or https:// URL, e.g. https://slack.com/api/")
+        return value.rstrip("/") + "/"
+
+    @field_validator("state_url")
+    @classmethod
+    def _check_state_url(cls, value: str) -> str:
+        if value.startswith("sqlite:///") and len(value) > len("sqlite:///"):
+            return value
+        if re.match(r"^dynamodb://[A-Za-z0-9_.-]{3,255}$", value):
+            return value
+        raise ValueError("must be sqlite:///path/to/state.db or dynamodb://TABLE_NAME")
+
+    @field_validator("latency_statistic")
+    @classmethod
+    def _check_statistic(cls, value: str) -> str:
+        if not STATISTIC.match(value):
+            raise ValueError("must be Average, Maximum, Minimum, Sum, SampleCount or p0-p100")
+        return value
+
+    @field_validator("metric_period_seconds")
+    @classmethod
+    def _check_period(cls, value: int) -> int:
+        if value % 60:
+            raise ValueError("must be a multiple of 60 (CloudWatch's period granularity)")
+        return value
+
+    @property
+    def active_rules(self) -> tuple[Rule, ...]:
+        return effective_rules(self.rules)
+
+    def secret(self, name: str) -> str | None:
+        value = getattr(self, name)
+        return value.get_secret_value() if isinstance(value, SecretStr) else None
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings)
+
+
+def config_path(explicit: str | None) -> Path | None:
+    """The TOML file in force: ``--config`` first, then ``GENAI_OPS_CONFIG``."""
+    chosen = explicit or os.environ.get("GENAI_OPS_CONFIG")
+    return Path(chosen) if chosen else None

@@ -1,0 +1,111 @@
+"""Alert messages: Block Kit for Slack and plain text for the terminal."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from alarms.lifecycle import Notice
+from alarms.model import Alert, Severity
+
+ICONS = {
+    Severity.INFO: ":information_source:",
+    Severity.WARNING: ":warning:",
+    Severity.CRITICAL: ":rotating_light:",
+}
+RULE_TITLES = {"latency_spike": "Latency spike"}
+HEADER_LIMIT = 150
+SECTION_LIMIT = 3000
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, saying so when it was cut."""
+    suffix = " …(truncated)"
+    return text if len(text) <= limit else text[: limit - len(suffix)] + suffix
+
+
+def subject(alert: Alert) -> str:
+    return alert.labels.get("model") or alert.labels.get("guardrail") or "account"
+
+
+def headline(alert: Alert, notice: Notice) -> str:
+    title = RULE_TITLES.get(alert.rule, alert.rule.replace("_", " ").capitalize())
+    if notice is Notice.RESOLVED:
+        return f"Resolved: {title} on {subject(alert)}"
+    return f"{title} on {subject(alert)}: {alert.summary}"
+
+
+def _number(value: float | None, unit: str) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:,.0f} {unit}".strip() if abs(value) >= 10 else f"{value:,.2f} {unit}".strip()
+
+
+def facts(alert: Alert) -> list[tuple[str, str]]:
+    rows = [
+        ("Now", _number(alert.value, alert.unit)),
+        ("Usual", _number(alert.baseline, alert.unit)),
+        ("Threshold", _number(alert.threshold, alert.unit)),
+        ("Since", _when(alert.started_at)),
+    ]
+    if "invocations" in alert.details:
+        rows.append(("Invocations (last period)", alert.details["invocations"]))
+    return rows
+
+
+def console_url(alert: Alert, region: str) -> str | None:
+    model = alert.labels.get("model")
+    metric = alert.details.get("metric")
+    if not model or not metric:
+        return None
+    source = f"AWS/Bedrock~{metric}~ModelId~{model}"
+    return (
+        f"https://{region}.console.aws.amazon.com/cloudwatch/home?region={region}"
+        f"#metricsV2:graph=~(metrics~(~(~'{quote(source, safe='')})))"
+    )
+
+
+def alert_text(alert: Alert, notice: Notice) -> str:
+    """The alert as plain text: the Slack fallback and the terminal rendering."""
+    icon = "RESOLVED" if notice is Notice.RESOLVED else alert.severity.value.upper()
+    lines = [f"[{icon}] {headline(alert, notice)}"]
+    lines += [f"    {name}: {value}" for name, value in facts(alert)]
+    if notice is Notice.RESOLVED and alert.resolved_at:
+        lines.append(f"    Lasted: {_duration(alert.started_at, alert.resolved_at)}")
+    return "\n".join(lines)
+
+
+def alert_blocks(alert: Alert, notice: Notice, region: str = "us-east-1") -> list[dict[str, Any]]:
+    icon = ":white_check_mark:" if notice is Notice.RESOLVED else ICONS[alert.severity]
+    fields = [{"type": "mrkdwn", "text": f"*{name}*\n{value}"} for name, value in facts(alert)]
+    blocks: list[dict[str, Any]] = [
+        {
+            "type": "header",
+            "text": {
+                "type": "plain_text",
+                "emoji": True,
+                "text": clip(headline(alert, notice), HEADER_LIMIT),
+            },
+        },
+        {
+            "type": "section",
+            "text": {"type": "mrkdwn", "text": clip(f"{icon} {alert.summary}", SECTION_LIMIT)},
+            "fields": fields[:10],
+        },
+    ]
+    url = console_url(alert, region)
+    context = f"Rule `{alert.rule}` · fingerprint `{alert.fingerprint}`"
+    if url:
+        context += f" · <{url}|CloudWatch metric>"
+    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": context}]})
+    return blocks
+
+
+def _when(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _duration(start: datetime, end: datetime) -> str:
+    minutes = int((end - start).total_seconds() // 60)
+    return f"{minutes // 60}h {minutes % 60}m" if minutes >= 60 else f"{minutes}m"

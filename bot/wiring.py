@@ -1,0 +1,65 @@
+"""Builds the object graph from settings. Nothing is constructed at import time."""
+
+from __future__ import annotations
+
+import sys
+from datetime import timedelta
+from typing import Any
+
+import boto3
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+
+from bot.alert_store import AlertStore
+from bot.aws.cloudwatch import CloudWatchReader
+from bot.notifier import Notifier, SlackNotifier, TerminalNotifier
+from bot.poller import PollConfig, Poller
+from bot.settings import Settings
+from bot.store import StateStore, open_store
+
+
+def aws_region(session: boto3.session.Session | None = None) -> str:
+    return (session or boto3.session.Session()).region_name or "us-east-1"
+
+
+def slack_client(settings: Settings) -> WebClient | None:
+    token = settings.secret("slack_bot_token")
+    if not token:
+        return None
+    return WebClient(
+        token=token,
+        base_url=settings.slack_api_url,
+        timeout=10,
+        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=2)],
+    )
+
+
+def notifier(settings: Settings) -> Notifier:
+    client = slack_client(settings)
+    if client is not None and settings.alert_channel:
+        return SlackNotifier(client, settings.alert_channel, aws_region())
+    return TerminalNotifier(sys.stdout)
+
+
+def poll_config(settings: Settings) -> PollConfig:
+    return PollConfig(
+        rules=settings.active_rules,
+        latency_statistic=settings.latency_statistic,
+        period_seconds=settings.metric_period_seconds,
+        lookback=timedelta(hours=settings.lookback_hours),
+    )
+
+
+def poller(
+    settings: Settings,
+    *,
+    store: StateStore | None = None,
+    cloudwatch: Any = None,
+    sink: Notifier | None = None,
+) -> Poller:
+    return Poller(
+        poll_config(settings),
+        CloudWatchReader(cloudwatch or boto3.client("cloudwatch")),
+        AlertStore(store or open_store(settings.state_url)),
+        sink or notifier(settings),
+    )

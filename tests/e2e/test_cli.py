@@ -1,0 +1,98 @@
+"""The `genai-ops` console script, run as a user runs it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.poller import period_floor
+from tests.support.bedrock import SPIKY, seed_healthy, seed_spike
+from tests.support.fake_slack import FakeSlack
+
+
+def genai_ops(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    exe = shutil.which("genai-ops", path=str(Path(sys.executable).parent)) or "genai-ops"
+    return subprocess.run(
+        [exe, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=dict(os.environ),
+        check=False,
+    )
+
+
+def test_poll_once_alerts_once_and_then_resolves(
+    cloudwatch: Any, slack: FakeSlack, monkeypatch: Any
+) -> None:
+    monkeypatch.setenv("GENAI_OPS_LATENCY_STATISTIC", "Average")  # moto has no percentiles
+    monkeypatch.setenv("GENAI_OPS_LOOKBACK_HOURS", "6")
+    gap_start = period_floor(datetime.now(UTC), 300) - timedelta(minutes=30)
+    seed_spike(cloudwatch, gap_start)  # the spike ends 30 min ago; nothing since
+
+    first, second = genai_ops("poll", "--once"), genai_ops("poll", "--once")
+    assert first.returncode == 0, first.stderr
+    assert second.returncode == 0, second.stderr
+    posts = slack.of("chat.postMessage")
+    assert len(posts) == 1
+    assert f"Latency spike on {SPIKY.model_id}" in posts[0].args["text"]
+    assert "1 notice(s)" in first.stdout and "0 notice(s)" in second.stdout
+
+    seed_healthy(cloudwatch, gap_start, gap_start + timedelta(minutes=30))
+    third = genai_ops("poll", "--once")
+    assert third.returncode == 0, third.stderr
+    posts = slack.of("chat.postMessage")
+    assert len(posts) == 2 and "Resolved" in posts[1].args["text"]
+    assert "xoxb-test-token" not in first.stderr + second.stderr + third.stderr
+
+
+def test_check_config_reports_broken_toml(tmp_path: Path) -> None:
+    path = tmp_path / "bot.toml"
+    path.write_text("alert_channel = \n")
+    result = genai_ops("check-config", "--config", str(path))
+    assert result.returncode == 2
+    assert str(path) in result.stderr and "not valid TOML" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_check_config_reports_bad_env_value(monkeypatch: Any) -> None:
+    monkeypatch.setenv("GENAI_OPS_POLL_INTERVAL_SECONDS", "soon")
+    result = genai_ops("check-config")
+    assert result.returncode == 2
+    assert "environment GENAI_OPS_POLL_INTERVAL_SECONDS" in result.stderr
+    assert "valid integer" in result.stderr and "'soon'" in result.stderr
+
+
+def test_other_commands_refuse_bad_settings_without_a_traceback(monkeypatch: Any) -> None:
+    monkeypatch.setenv("GENAI_OPS_LATENCY_STATISTIC", "median")
+    result = genai_ops("poll", "--once")
+    assert result.returncode == 2
+    assert "GENAI_OPS_LATENCY_STATISTIC" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_check_config_explains_what_optional_settings_enable(monkeypatch: Any) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-secret-value")
+    monkeypatch.setenv("GENAI_OPS_POL_INTERVAL", "5")
+    result = genai_ops("check-config")
+    assert result.returncode == 0, result.stderr
+    assert "[off] Socket Mode" in result.stdout and "SLACK_APP_TOKEN" in result.stdout
+    assert "GENAI_OPS_POL_INTERVAL matches no setting" in result.stdout
+    assert "xoxb-secret-value" not in result.stdout
+
+
+def test_demo_runs_offline_and_shows_the_alert() -> None:
+    result = genai_ops("demo", timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "Latency spike on anthropic.claude-3-5-sonnet" in result.stdout
+    assert "1 alert(s) raised" in result.stdout and "0 new notice(s)" in result.stdout
+
+
+def test_demo_posts_to_slack_when_configured(slack: FakeSlack) -> None:
+    result = genai_ops("demo", timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert len(slack.of("chat.postMessage")) == 1

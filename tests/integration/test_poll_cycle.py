@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot import wiring
+from bot.config import load_settings
+from bot.store import open_store
+from tests.support.bedrock import SPIKY, seed_healthy, seed_spike
+from tests.support.fake_slack import FakeSlack
+
+END = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+
+
+def make_poller(cloudwatch: Any) -> Any:
+    settings = load_settings(latency_statistic="Average", lookback_hours=6)
+    return wiring.poller(settings, store=open_store(settings.state_url), cloudwatch=cloudwatch)
+
+
+def test_spike_alerts_once_then_resolves(cloudwatch: Any, slack: FakeSlack) -> None:
+    seed_spike(cloudwatch, END)
+    poller = make_poller(cloudwatch)
+
+    first = poller.run_once(END + timedelta(seconds=30))
+    second = poller.run_once(END + timedelta(minutes=1))
+
+    posts = slack.of("chat.postMessage")
+    assert len(posts) == 1, [p.args.get("text") for p in posts]
+    assert posts[0].args["channel"] == "C0ALERTS"
+    assert posts[0].headers["Authorization"] == "Bearer xoxb-test-token"
+    assert f"Latency spike on {SPIKY.model_id}" in posts[0].args["text"]
+    assert len(first.notices) == 1 and second.notices == []
+
+    seed_healthy(cloudwatch, END, END + timedelta(minutes=30))
+    poller.run_once(END + timedelta(minutes=30, seconds=30))
+    posts = slack.of("chat.postMessage")
+    assert len(posts) == 2
+    assert (
+        posts[1].args["text"].startswith(f"[RESOLVED] Resolved: Latency spike on {SPIKY.model_id}")
+    )
+
+
+def test_slack_outage_keeps_the_alert_for_the_next_cycle(cloudwatch: Any, slack: FakeSlack) -> None:
+    from tests.support.fake_slack import Failure
+
+    seed_spike(cloudwatch, END)
+    poller = make_poller(cloudwatch)
+    slack.fail("chat.postMessage", Failure(status=200, error="fatal_error"))
+    failed = poller.run_once(END + timedelta(seconds=30))
+    assert failed.failures and failed.notices == []
+    retried = poller.run_once(END + timedelta(minutes=1))
+    assert len(retried.notices) == 1
+    assert [c.args["channel"] for c in slack.of("chat.postMessage")] == ["C0ALERTS", "C0ALERTS"]

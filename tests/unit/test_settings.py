@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import SettingsError, load_settings
+
+
+def test_defaults_watch_every_model_without_configuration() -> None:
+    settings = load_settings()
+    assert settings.poll_interval_seconds == 300
+    assert settings.latency_statistic == "p90"
+    assert settings.slack_api_url == "https://slack.com/api/"
+    assert [rule.kind for rule in settings.active_rules] == ["latency_spike"]
+
+
+def test_documented_environment_names(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    env = {
+        "SLACK_BOT_TOKEN": "xoxb-1",
+        "SLACK_APP_TOKEN": "xapp-1",
+        "SLACK_SIGNING_SECRET": "s",
+        "GENAI_OPS_SLACK_API_URL": "http://127.0.0.1:9/api",
+        "GENAI_OPS_ALERT_CHANNEL": "C1",
+        "GENAI_OPS_STATE_URL": f"sqlite:///{tmp_path}/x.db",
+        "GENAI_OPS_POLL_INTERVAL_SECONDS": "120",
+        "GENAI_OPS_LATENCY_STATISTIC": "Average",
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    s = load_settings()
+    assert s.secret("slack_bot_token") == "xoxb-1"
+    assert s.secret("slack_app_token") == "xapp-1"
+    assert s.secret("slack_signing_secret") == "s"
+    assert s.slack_api_url == "http://127.0.0.1:9/api/"
+    assert (s.alert_channel, s.poll_interval_seconds, s.latency_statistic) == ("C1", 120, "Average")
+    assert s.state_url.endswith("x.db")
+
+
+def test_toml_file_and_env_precedence(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    path = tmp_path / "bot.toml"
+    path.write_text(
+        'alert_channel = "C-file"\npoll_interval_seconds = 600\n'
+        '[model_aliases]\nsonnet = "anthropic.claude-3-5-sonnet-20240620-v1:0"\n'
+        '[[rules]]\nkind = "latency_spike"\nbreach_periods = 2\nmodels = ["anthropic.*"]\n'
+    )
+    monkeypatch.setenv("GENAI_OPS_CONFIG", str(path))
+    monkeypatch.setenv("GENAI_OPS_ALERT_CHANNEL", "C-env")
+    s = load_settings()
+    assert s.alert_channel == "C-env"  # env beats the file
+    assert s.poll_interval_seconds == 600
+    assert s.model_aliases["sonnet"].startswith("anthropic.")
+    (rule,) = s.active_rules
+    assert rule.breach_periods == 2 and rule.watches("anthropic.x") and not rule.watches("amazon.y")
+
+
+def test_every_problem_is_reported_at_once(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(
+        'latency_statistic = "p999x"\npoll_intervall = 5\n'
+        '[[rules]]\nkind = "latency_spike"\nbreach_periods = 9\n'
+    )
+    monkeypatch.setenv("GENAI_OPS_POLL_INTERVAL_SECONDS", "10")
+    with pytest.raises(SettingsError) as caught:
+        load_settings(str(path))
+    text = caught.value.render()
+    assert len(caught.value.problems) == 4
+    assert (
+        "environment GENAI_OPS_POLL_INTERVAL_SECONDS" in text
+        and "greater than or equal to 60" in text
+    )
+    assert f"{path} key latency_statistic" in text and "p0-p100" in text
+    assert f"{path} key poll_intervall: unknown setting" in text
+    assert "breach_periods must not exceed eval_periods" in text
+
+
+def test_broken_toml_names_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "broken.toml"
+    path.write_text('alert_channel = "C1"\npoll_interval_seconds = = 3\nlog_level = "INFO"\n')
+    with pytest.raises(SettingsError) as caught:
+        load_settings(str(path))
+    assert str(path) in caught.value.render() and "line 2" in caught.value.render()
+
+
+def test_missing_config_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="config file not found"):
+        load_settings(str(tmp_path / "nope.toml"))
+
+
+def test_secrets_are_never_echoed_in_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GENAI_OPS_SLACK_API_URL", "ftp://x")
+    monkeypatch.setenv("GENAI_OPS_STATE_URL", "postgres://db")
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    text = caught.value.render()
+    assert "http:// or https://" in text and "sqlite:///" in text
