@@ -36,7 +36,7 @@ def cmd_poll(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_check_config(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.checks import check_config
+    from bot.config_report import check_config
 
     return check_config(settings, sys.stdout)
 

@@ -1,114 +1,63 @@
-"""One poll cycle: read CloudWatch, evaluate the rules, decide, notify, save."""
+"""One poll cycle: run every check, decide each alert's next state, notify, save."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
+from typing import Protocol
 
-from alarms import latency
-from alarms.lifecycle import Notice, decide, mark_notified
-from alarms.model import Evaluation, SeriesKey
-from alarms.rules import LatencySpikeRule, Rule
+from alarms.lifecycle import decide, mark_notified
+from alarms.model import Evaluation
 from bot.alert_store import AlertStore
-from bot.aws.cloudwatch import BEDROCK, CloudWatchReader
+from bot.aws.errors import AwsError
 from bot.notifier import DeliveryError, Notifier
+from bot.poll_report import CycleReport
+
+__all__ = ["Check", "CycleReport", "Poller"]
 
 log = logging.getLogger(__name__)
 
-# CloudWatch bills GetMetricData per metric requested: USD 0.01 per 1,000.
-USD_PER_METRIC_REQUESTED = 0.01 / 1000
 
+class Check(Protocol):
+    """One source of evaluations (CloudWatch metric rules, budgets, feedback...)."""
 
-@dataclass
-class CycleReport:
-    started_at: datetime
-    models: list[str] = field(default_factory=list)
-    evaluations: list[Evaluation] = field(default_factory=list)
-    notices: list[tuple[Notice, str]] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
-    metrics_requested: int = 0
-    api_calls: int = 0
+    name: str
 
-
-@dataclass(frozen=True)
-class PollConfig:
-    rules: tuple[Rule, ...]
-    latency_statistic: str
-    period_seconds: int
-    lookback: timedelta
-
-
-def period_floor(moment: datetime, period_seconds: int) -> datetime:
-    epoch = int(moment.timestamp())
-    return datetime.fromtimestamp(epoch - epoch % period_seconds, tz=moment.tzinfo)
-
-
-def monthly_cost_usd(metrics_per_cycle: int, interval_seconds: int) -> float:
-    cycles_per_month = 30 * 86_400 / interval_seconds
-    return metrics_per_cycle * cycles_per_month * USD_PER_METRIC_REQUESTED
+    def evaluate(self, now: datetime, report: CycleReport) -> list[Evaluation]: ...
 
 
 class Poller:
-    def __init__(
-        self,
-        config: PollConfig,
-        reader: CloudWatchReader,
-        alerts: AlertStore,
-        notifier: Notifier,
-    ) -> None:
-        self.config = config
-        self.reader = reader
+    def __init__(self, checks: list[Check], alerts: AlertStore, notifier: Notifier) -> None:
+        self.checks = checks
         self.alerts = alerts
         self.notifier = notifier
 
     def run_once(self, now: datetime) -> CycleReport:
         report = CycleReport(started_at=now)
-        calls_before, metrics_before = self.reader.api_calls, self.reader.metrics_requested
-        end = period_floor(now, self.config.period_seconds)
-        start = end - self.config.lookback
-        models = self.reader.discover_models()
-        report.models = models
-        report.evaluations = self._evaluate(models, start, end)
-        for evaluation in report.evaluations:
-            self._apply(evaluation, now, report)
-        report.api_calls = self.reader.api_calls - calls_before
-        report.metrics_requested = self.reader.metrics_requested - metrics_before
+        for check in self.checks:
+            try:
+                evaluations = check.evaluate(now, report)
+            except AwsError as exc:
+                log.warning(
+                    "check failed; retried next cycle",
+                    extra={"check": check.name, "reason": str(exc)},
+                )
+                report.failures.append(f"{check.name}: {exc}")
+                continue
+            report.evaluations += evaluations
+            for evaluation in evaluations:
+                self._apply(evaluation, now, report)
         log.info(
             "poll cycle done",
             extra={
-                "models": len(models),
+                "models": len(report.models),
                 "notices": len(report.notices),
                 "api_calls": report.api_calls,
                 "metrics_requested": report.metrics_requested,
+                "failures": len(report.failures),
             },
         )
         return report
-
-    def _evaluate(self, models: list[str], start: datetime, end: datetime) -> list[Evaluation]:
-        period = self.config.period_seconds
-        rules = [r for r in self.config.rules if isinstance(r, LatencySpikeRule)]
-        wanted: list[tuple[LatencySpikeRule, str, SeriesKey, SeriesKey]] = []
-        for rule in rules:
-            for model in models:
-                if rule.watches(model):
-                    dims = (("ModelId", model),)
-                    lat = SeriesKey(
-                        namespace=BEDROCK,
-                        metric=rule.metric,
-                        dimensions=dims,
-                        stat=self.config.latency_statistic,
-                    )
-                    inv = SeriesKey(
-                        namespace=BEDROCK, metric="Invocations", dimensions=dims, stat="Sum"
-                    )
-                    wanted.append((rule, model, lat, inv))
-        keys = list(dict.fromkeys(k for _, _, lat, inv in wanted for k in (lat, inv)))
-        data = self.reader.fetch(keys, start, end, period)
-        return [
-            latency.evaluate(rule, model, data[lat].points, data[inv].by_time(), period)
-            for rule, model, lat, inv in wanted
-        ]
 
     def _apply(self, evaluation: Evaluation, now: datetime, report: CycleReport) -> None:
         previous, version = self.alerts.get(evaluation.fingerprint)

@@ -12,8 +12,9 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.alert_store import AlertStore
 from bot.aws.cloudwatch import CloudWatchReader
+from bot.metric_check import MetricConfig, MetricRulesCheck
 from bot.notifier import Notifier, SlackNotifier, TerminalNotifier
-from bot.poller import PollConfig, Poller
+from bot.poller import Check, Poller
 from bot.settings import Settings
 from bot.store import StateStore, open_store
 
@@ -41,8 +42,8 @@ def notifier(settings: Settings) -> Notifier:
     return TerminalNotifier(sys.stdout)
 
 
-def poll_config(settings: Settings) -> PollConfig:
-    return PollConfig(
+def metric_config(settings: Settings) -> MetricConfig:
+    return MetricConfig(
         rules=settings.active_rules,
         latency_statistic=settings.latency_statistic,
         period_seconds=settings.metric_period_seconds,
@@ -57,9 +58,10 @@ def poller(
     cloudwatch: Any = None,
     sink: Notifier | None = None,
 ) -> Poller:
+    reader = CloudWatchReader(cloudwatch or boto3.client("cloudwatch"))
+    checks: list[Check] = [MetricRulesCheck(metric_config(settings), reader)]
     return Poller(
-        poll_config(settings),
-        CloudWatchReader(cloudwatch or boto3.client("cloudwatch")),
+        checks,
         AlertStore(store or open_store(settings.state_url)),
         sink or notifier(settings),
     )

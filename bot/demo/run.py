@@ -12,7 +12,7 @@ import boto3
 from bot import wiring
 from bot.demo.embedded_aws import embedded_aws
 from bot.demo.seed import DEMO_FLEET, Incident, seed_fleet
-from bot.poller import monthly_cost_usd, period_floor
+from bot.poll_report import monthly_cost_usd, period_floor
 from bot.settings import Settings
 from bot.store.sqlite import SqliteStore
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.poller import period_floor
+from bot.poll_report import period_floor
 from tests.support.bedrock import SPIKY, seed_healthy, seed_spike
 from tests.support.fake_slack import FakeSlack
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from bot.config import unknown_env_vars
-from bot.poller import monthly_cost_usd
+from bot.poll_report import monthly_cost_usd
 from bot.settings import Settings
 
 
