@@ -94,6 +94,8 @@ def evaluate(
         onset=final.since,
         period_end=last.timestamp,
         summary=summary,
+        repeat_interval_minutes=rule.repeat_interval_minutes,
+        refire_cooldown_minutes=rule.refire_cooldown_minutes,
         details={
             "metric": rule.metric,
             "period_seconds": str(period_seconds),

@@ -75,6 +75,9 @@ class Evaluation(Frozen):
     period_end: datetime | None = None
     summary: str = ""
     details: dict[str, str] = Field(default_factory=dict)
+    # Notification policy of the rule that produced this; None takes the lifecycle default.
+    repeat_interval_minutes: int | None = None
+    refire_cooldown_minutes: int | None = None
 
     @property
     def fingerprint(self) -> str:
@@ -100,3 +103,15 @@ class Alert(Frozen):
     resolved_at: datetime | None = None
     last_notified_at: datetime | None = None
     notifications: int = 0
+    # Lifecycle extras (alert engine): acknowledgement, muting and flap damping.
+    announced: bool = False  # the firing notice of this episode went out
+    acknowledged_by: str | None = None
+    acknowledged_at: datetime | None = None
+    silenced_by: str | None = None  # id of the silence muting it now
+    inhibited_by: str | None = None  # fingerprint of the firing alert holding it back
+    quiet_until: datetime | None = None  # re-fires before this are not announced (flapping)
+
+    @property
+    def muted(self) -> bool:
+        """Firing but held back from notices by a silence or an inhibiting alert."""
+        return self.silenced_by is not None or self.inhibited_by is not None

@@ -21,6 +21,9 @@ class RuleBase(Frozen):
         default=("*",), description="Glob patterns of model ids this rule watches."
     )
     repeat_interval_minutes: int = Field(default=240, ge=5)
+    refire_cooldown_minutes: int = Field(
+        default=30, ge=0, description="A re-fire this soon after a resolved notice waits."
+    )
 
     def watches(self, model_id: str) -> bool:
         return any(fnmatchcase(model_id, pattern) for pattern in self.models)

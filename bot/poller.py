@@ -6,12 +6,16 @@ import logging
 from datetime import datetime
 from typing import Protocol
 
+from alarms.inhibition import inhibitions
 from alarms.lifecycle import decide, mark_notified
 from alarms.model import Evaluation
+from alarms.silences import Silence, silenced_by
 from bot.alert_store import AlertStore
 from bot.aws.errors import AwsError
 from bot.notifier import DeliveryError, Notifier
 from bot.poll_report import CycleReport
+from bot.silence_store import SilenceStore
+from bot.store import Conflict
 
 __all__ = ["Check", "CycleReport", "Poller"]
 
@@ -27,12 +31,20 @@ class Check(Protocol):
 
 
 class Poller:
-    def __init__(self, checks: list[Check], alerts: AlertStore, notifier: Notifier) -> None:
+    def __init__(
+        self,
+        checks: list[Check],
+        alerts: AlertStore,
+        notifier: Notifier,
+        silences: SilenceStore | None = None,
+    ) -> None:
         self.checks = checks
         self.alerts = alerts
         self.notifier = notifier
+        self.silences = silences or SilenceStore(alerts.store)
 
     def run_once(self, now: datetime) -> CycleReport:
+        """Run every check, then apply silences, inhibition and the lifecycle; notify; save."""
         report = CycleReport(started_at=now)
         for check in self.checks:
             try:
@@ -45,8 +57,10 @@ class Poller:
                 report.failures.append(f"{check.name}: {exc}")
                 continue
             report.evaluations += evaluations
-            for evaluation in evaluations:
-                self._apply(evaluation, now, report)
+        muting = self.silences.active(now)
+        held = inhibitions(report.evaluations)
+        for evaluation in report.evaluations:
+            self._apply(evaluation, now, report, muting, held.get(evaluation.fingerprint))
         log.info(
             "poll cycle done",
             extra={
@@ -59,9 +73,19 @@ class Poller:
         )
         return report
 
-    def _apply(self, evaluation: Evaluation, now: datetime, report: CycleReport) -> None:
+    def _apply(
+        self,
+        evaluation: Evaluation,
+        now: datetime,
+        report: CycleReport,
+        muting: list[Silence],
+        inhibited_by: str | None,
+    ) -> None:
         previous, version = self.alerts.get(evaluation.fingerprint)
-        decision = decide(previous, evaluation, now)
+        silence = silenced_by(
+            muting, evaluation.rule, evaluation.labels, evaluation.fingerprint, now
+        )
+        decision = decide(previous, evaluation, now, silence=silence, inhibited_by=inhibited_by)
         if decision.alert is None:
             return
         alert = decision.alert
@@ -74,4 +98,9 @@ class Poller:
                 return
             alert = mark_notified(alert, now)
             report.notices.append((decision.notice, alert.fingerprint))
-        self.alerts.save(alert, expected_version=version)
+        try:
+            self.alerts.save(alert, expected_version=version)
+        except Conflict:
+            # Someone (e.g. an Acknowledge button) changed it meanwhile; theirs wins and the
+            # next cycle decides again from it.
+            log.info("alert changed during the cycle", extra={"fingerprint": alert.fingerprint})

@@ -1,0 +1,59 @@
+"""Silences and acknowledgements, as Slack buttons set them, honoured by real poll cycles."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from alarms.lifecycle import acknowledge
+from alarms.silences import Matcher, new_silence
+from bot import wiring
+from bot.alert_store import AlertStore
+from bot.config import load_settings
+from bot.silence_store import SilenceStore
+from bot.store import open_store
+from tests.support.bedrock import SPIKY, seed_spike
+from tests.support.fake_slack import FakeSlack
+
+END = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+
+
+def test_a_silence_holds_the_alert_back_until_it_is_expired(
+    cloudwatch: Any, slack: FakeSlack
+) -> None:
+    settings = load_settings(latency_statistic="Average", lookback_hours=6)
+    store = open_store(settings.state_url)
+    poller = wiring.poller(settings, store=store, cloudwatch=cloudwatch)
+    seed_spike(cloudwatch, END)
+    now = END + timedelta(seconds=30)
+    silences = SilenceStore(store)
+    silences.add(
+        new_silence(Matcher(model=SPIKY.model_id), "U1", now, duration=timedelta(hours=1), id="s1")
+    )
+
+    muted = poller.run_once(now)
+    assert muted.notices == [] and slack.of("chat.postMessage") == []
+    [alert] = AlertStore(store).active()
+    assert alert.silenced_by == "s1" and alert.labels == {"model": SPIKY.model_id}
+
+    silences.expire("s1", now + timedelta(minutes=1))
+    released = poller.run_once(now + timedelta(minutes=2))
+    assert len(released.notices) == 1
+    assert f"Latency spike on {SPIKY.model_id}" in slack.of("chat.postMessage")[0].args["text"]
+
+
+def test_an_acknowledged_alert_is_not_repeated(cloudwatch: Any, slack: FakeSlack) -> None:
+    settings = load_settings(latency_statistic="Average", lookback_hours=6)
+    store = open_store(settings.state_url)
+    poller = wiring.poller(settings, store=store, cloudwatch=cloudwatch)
+    seed_spike(cloudwatch, END)
+    poller.run_once(END)
+    alerts = AlertStore(store)
+    [alert] = alerts.active()
+    _, version = alerts.get(alert.fingerprint)
+    alerts.save(acknowledge(alert, "U1", END + timedelta(minutes=1)), expected_version=version)
+
+    later = poller.run_once(END + timedelta(hours=5))  # past the 4 h repeat interval
+    assert later.notices == []
+    assert len(slack.of("chat.postMessage")) == 1
+    assert alerts.active()[0].acknowledged_by == "U1"
