@@ -28,17 +28,28 @@ HOURS = 1
 
 
 def fleet(size: int) -> list[ModelProfile]:
-    return [ModelProfile(f"vendor.model-{i:03d}-v1:0", 40 + i % 50, 800 + 7 * i) for i in range(size)]
+    return [
+        ModelProfile(f"vendor.model-{i:03d}-v1:0", 40 + i % 50, 800 + 7 * i) for i in range(size)
+    ]
 
 
-def naive_read(cloudwatch: Any, models: list[str], metrics: list[tuple[str, str]],
-               start: datetime, end: datetime) -> int:
+def naive_read(
+    cloudwatch: Any,
+    models: list[str],
+    metrics: list[tuple[str, str]],
+    start: datetime,
+    end: datetime,
+) -> int:
     calls = 0
     for model in models:
         for metric, stat in metrics:
             cloudwatch.get_metric_statistics(
-                Namespace="AWS/Bedrock", MetricName=metric, Period=300, StartTime=start,
-                EndTime=end, Statistics=[stat],
+                Namespace="AWS/Bedrock",
+                MetricName=metric,
+                Period=300,
+                StartTime=start,
+                EndTime=end,
+                Statistics=[stat],
                 Dimensions=[{"Name": "ModelId", "Value": model}],
             )
             calls += 1
@@ -52,18 +63,28 @@ def measure(size: int, tmp: str) -> list[tuple[str, str, str]]:
         seed_fleet(cloudwatch, end, fleet(size), hours=HOURS)
         settings = load_settings(latency_statistic="Average", lookback_hours=HOURS)
         store = SqliteStore(f"{tmp}/bench-{size}.db")
-        poller = wiring.poller(settings, store=store, cloudwatch=cloudwatch,
-                               sink=wiring.TerminalNotifier(open("/dev/null", "w")))
+        poller = wiring.poller(
+            settings,
+            store=store,
+            cloudwatch=cloudwatch,
+            sink=wiring.TerminalNotifier(open("/dev/null", "w")),
+        )
         started = time.perf_counter()
         report = poller.run_once(end + timedelta(seconds=30))
         ours_s = time.perf_counter() - started
         series = report.metrics_requested
         per_model = max(1, series // max(1, len(report.models)))
-        metrics = [("InvocationLatency", "Average"), ("Invocations", "Sum"),
-                   ("InvocationThrottles", "Sum"), ("InvocationServerErrors", "Sum"),
-                   ("InvocationClientErrors", "Sum")][:per_model]
+        metrics = [
+            ("InvocationLatency", "Average"),
+            ("Invocations", "Sum"),
+            ("InvocationThrottles", "Sum"),
+            ("InvocationServerErrors", "Sum"),
+            ("InvocationClientErrors", "Sum"),
+        ][:per_model]
         started = time.perf_counter()
-        naive_calls = naive_read(cloudwatch, report.models, metrics, end - timedelta(hours=HOURS), end)
+        naive_calls = naive_read(
+            cloudwatch, report.models, metrics, end - timedelta(hours=HOURS), end
+        )
         naive_s = time.perf_counter() - started
         store.close()
     cycles = 30 * 86_400 / INTERVAL
@@ -72,12 +93,18 @@ def measure(size: int, tmp: str) -> list[tuple[str, str, str]]:
     alarms_usd = len(report.evaluations) * USD_PER_ALARM_MONTH  # one alarm per rule and model
     label = f"poll {size} models"
     return [
-        (f"{label}: API calls per cycle (ours / naive)", f"{report.api_calls} / {naive_calls}",
-         f"x{naive_calls / max(report.api_calls, 1):.0f} fewer"),
+        (
+            f"{label}: API calls per cycle (ours / naive)",
+            f"{report.api_calls} / {naive_calls}",
+            f"x{naive_calls / max(report.api_calls, 1):.0f} fewer",
+        ),
         (f"{label}: metrics requested per cycle", f"{series}", "metrics"),
         (f"{label}: cycle wall time (ours / naive, moto)", f"{ours_s:.2f} / {naive_s:.2f}", "s"),
-        (f"{label}: USD per month at 5 min (ours / naive / alarms)",
-         f"{ours_usd:,.2f} / {naive_usd:,.2f} / {alarms_usd:,.2f}", "USD"),
+        (
+            f"{label}: USD per month at 5 min (ours / naive / alarms)",
+            f"{ours_usd:,.2f} / {naive_usd:,.2f} / {alarms_usd:,.2f}",
+            "USD",
+        ),
     ]
 
 
@@ -88,5 +115,7 @@ def run() -> list[tuple[str, str, str]]:
     with tempfile.TemporaryDirectory() as tmp:
         for size in FLEETS:
             rows += measure(size, tmp)
-    rows.append(("GetMetricData price per metric requested", f"{USD_PER_METRIC_REQUESTED:.6f}", "USD"))
+    rows.append(
+        ("GetMetricData price per metric requested", f"{USD_PER_METRIC_REQUESTED:.6f}", "USD")
+    )
     return rows

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 
 from pydantic import AliasChoices, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
+from pydantic_settings import SettingsError as SourceError
 
 from bot.settings import ENV_PREFIX, Settings, config_path
 
@@ -82,7 +84,20 @@ def load_settings(config: str | None = None, **overrides: Any) -> Settings:
         loaded = _Loaded(**overrides)
     except ValidationError as exc:
         raise SettingsError(_problems(exc, path, data)) from None
+    except SourceError as exc:
+        raise SettingsError([_source_problem(exc)]) from None
     return loaded
+
+
+def _source_problem(exc: SourceError) -> Problem:
+    """An environment value pydantic-settings could not even parse (JSON for nested settings)."""
+    match = re.search(r'field "([^"]+)"', str(exc))
+    field = match.group(1) if match else ""
+    names = env_names(field) if field in Settings.model_fields else []
+    where = f"environment {names[0]}" if names else "environment"
+    return Problem(
+        where, 'must be JSON for a nested setting, e.g. {"sonnet": "anthropic.claude-..."}'
+    )
 
 
 def env_names(field: str) -> list[str]:

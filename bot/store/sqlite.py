@@ -25,13 +25,13 @@ CREATE TABLE IF NOT EXISTS documents (
 
 
 class SqliteStore:
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, timeout: float = 10.0) -> None:
         self.path = Path(path).expanduser()
         self._lock = threading.Lock()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(
-                self.path, timeout=10, check_same_thread=False, isolation_level=None
+                self.path, timeout=timeout, check_same_thread=False, isolation_level=None
             )
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute(SCHEMA)
@@ -80,8 +80,17 @@ class SqliteStore:
                 )
                 self._db.execute("COMMIT")
                 return version
+            except sqlite3.OperationalError as exc:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise StoreError(
+                    f"state file {self.path} could not be written ({exc}); if another "
+                    "genai-ops process uses the same file, stop it or give each its own "
+                    "GENAI_OPS_STATE_URL"
+                ) from exc
             except BaseException:
-                self._db.execute("ROLLBACK")
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
                 raise
 
     def delete(self, kind: str, key: str, *, expected_version: int | None = None) -> None:
