@@ -23,6 +23,13 @@ class AlertStore:
         body = alert.model_dump(mode="json")
         return self.store.put(KIND, alert.fingerprint, body, expected_version=expected_version)
 
+    def restore(self, fingerprint: str, previous: Alert | None, *, expected_version: int) -> None:
+        """Put back the state before a claim (delete when there was none), if still claimed."""
+        if previous is None:
+            self.store.delete(KIND, fingerprint, expected_version=expected_version)
+        else:
+            self.save(previous, expected_version=expected_version)
+
     def all(self) -> list[Alert]:
         return [Alert.model_validate(record.body) for record in self.store.scan(KIND)]
 

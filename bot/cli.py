@@ -47,10 +47,25 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     return run_demo(settings, sys.stdout)
 
 
+def cmd_create_table(args: argparse.Namespace, settings: Settings) -> int:
+    import boto3
+
+    from bot.store.dynamodb_table import create_table
+
+    if not settings.state_url.startswith("dynamodb://"):
+        print("create-table: set GENAI_OPS_STATE_URL=dynamodb://TABLE first", file=sys.stderr)
+        return 2
+    table = settings.state_url.removeprefix("dynamodb://")
+    created = create_table(boto3.client("dynamodb"), table)
+    print(f"DynamoDB table {table} {'created' if created else 'already exists'} (TTL on)")
+    return 0
+
+
 COMMANDS: dict[str, tuple[Command, str]] = {
     "poll": (cmd_poll, "read CloudWatch, evaluate the rules and notify"),
     "check-config": (cmd_check_config, "validate settings and print every problem"),
     "demo": (cmd_demo, "run the bot against an embedded AWS with a seeded day of traffic"),
+    "create-table": (cmd_create_table, "create the DynamoDB state table outside CloudFormation"),
 }
 
 

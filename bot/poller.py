@@ -8,7 +8,7 @@ from typing import Protocol
 
 from alarms.inhibition import inhibitions
 from alarms.lifecycle import decide, mark_notified
-from alarms.model import Evaluation
+from alarms.model import Alert, Evaluation
 from alarms.silences import Silence, silenced_by
 from bot.alert_store import AlertStore
 from bot.aws.errors import AwsError
@@ -89,18 +89,34 @@ class Poller:
         if decision.alert is None:
             return
         alert = decision.alert
-        if decision.notice is not None:
-            try:
-                self.notifier.notify(alert, decision.notice)
-            except DeliveryError as exc:
-                log.warning("notice not delivered; retried next cycle", extra={"reason": str(exc)})
-                report.failures.append(str(exc))
-                return
-            alert = mark_notified(alert, now)
-            report.notices.append((decision.notice, alert.fingerprint))
+        if decision.notice is None:
+            self._save(alert, version)
+            return
+        # Claim the notice with a conditional write before sending it, so that of two pollers
+        # racing on the same alert (overlapping Lambda runs) exactly one posts.
+        claimed = self._save(mark_notified(alert, now), version)
+        if claimed is None:
+            return
         try:
-            self.alerts.save(alert, expected_version=version)
+            self.notifier.notify(alert, decision.notice)
+        except DeliveryError as exc:
+            log.warning("notice not delivered; retried next cycle", extra={"reason": str(exc)})
+            report.failures.append(str(exc))
+            try:
+                self.alerts.restore(alert.fingerprint, previous, expected_version=claimed)
+            except Conflict:
+                log.warning("undelivered notice was overtaken", extra={"rule": alert.rule})
+            return
+        report.notices.append((decision.notice, alert.fingerprint))
+
+    def _save(self, alert: Alert, version: int) -> int | None:
+        """Save on top of ``version``; None when someone else changed it first.
+
+        That someone is a concurrent poller or a person (e.g. an Acknowledge button): theirs
+        wins and the next cycle decides again from it.
+        """
+        try:
+            return self.alerts.save(alert, expected_version=version)
         except Conflict:
-            # Someone (e.g. an Acknowledge button) changed it meanwhile; theirs wins and the
-            # next cycle decides again from it.
             log.info("alert changed during the cycle", extra={"fingerprint": alert.fingerprint})
+            return None

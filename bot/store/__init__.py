@@ -11,7 +11,13 @@ def open_store(url: str) -> StateStore:
         from bot.store.sqlite import SqliteStore
 
         return SqliteStore(url.removeprefix("sqlite:///"))
-    raise StoreError(f"unsupported state URL {url!r}: use sqlite:///path/to/state.db")
+    if url.startswith("dynamodb://") and len(url) > len("dynamodb://"):
+        from bot.store.dynamodb import DynamoStore
+
+        return DynamoStore(url.removeprefix("dynamodb://"))
+    raise StoreError(
+        f"unsupported state URL {url!r}: use sqlite:///path/to/state.db or dynamodb://TABLE"
+    )
 
 
 __all__ = ["Conflict", "Record", "StateStore", "StoreError", "open_store"]
