@@ -14,6 +14,7 @@ from platformdirs import user_data_dir
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from alarms.pricing import PriceOverride
 from alarms.rules import Rule, effective_rules
 
 STATISTIC = re.compile(r"^(Average|Sum|Minimum|Maximum|SampleCount|p\d{1,2}(\.\d{1,2})?|p100)$")
@@ -68,6 +69,12 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     model_aliases: dict[str, str] = Field(default_factory=dict)
     rules: tuple[Rule, ...] = ()
+
+    # --- cost and budgets (issue 4) ---
+    price_overrides: dict[str, PriceOverride] = Field(
+        default_factory=dict,
+        description="Per model id or ARN: USD per 1M tokens, or model = base model to price as.",
+    )
 
     @field_validator("slack_api_url")
     @classmethod

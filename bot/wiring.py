@@ -15,6 +15,7 @@ from bot.aws.cloudwatch import CloudWatchReader
 from bot.metric_check import MetricConfig, MetricRulesCheck
 from bot.notifier import Notifier, SlackNotifier, TerminalNotifier
 from bot.poller import Check, Poller
+from bot.pricing import Pricer
 from bot.settings import Settings
 from bot.store import StateStore, open_store
 
@@ -65,3 +66,12 @@ def poller(
         AlertStore(store or open_store(settings.state_url)),
         sink or notifier(settings),
     )
+
+
+# --- cost and budgets (issue 4) ---
+
+
+def pricer(settings: Settings, bedrock: Any = None) -> Pricer:
+    """Prices from genai-prices plus ``price_overrides``; application inference profiles are
+    resolved with GetInferenceProfile (bedrock control plane) when no override maps them."""
+    return Pricer.from_settings(settings, bedrock or boto3.client("bedrock"))
