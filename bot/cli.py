@@ -61,11 +61,67 @@ def cmd_create_table(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+# --- Slack app commands (issue 5) -------------------------------------------------------
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.slack.app import SlackAppError
+    from bot.slack.runtime import serve
+
+    try:
+        return serve(settings, args.host, args.port, not args.no_poll, sys.stdout)
+    except SlackAppError as exc:
+        print(f"genai-ops serve: {exc}", file=sys.stderr)
+        return 1
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.slack.app import SlackAppError
+    from bot.slack.runtime import run_socket_mode
+
+    try:
+        return run_socket_mode(settings, not args.no_poll, sys.stdout)
+    except SlackAppError as exc:
+        print(f"genai-ops run: {exc}", file=sys.stderr)
+        return 1
+
+
+def cmd_manifest(args: argparse.Namespace, settings: Settings) -> int:
+    import json
+
+    from bot.slack.manifest import ManifestError, manifest
+
+    try:
+        document = manifest(args.name, args.http)
+    except ManifestError as exc:
+        print(f"genai-ops manifest: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(document, indent=2))
+    return 0
+
+
+def slack_options(name: str, command: argparse.ArgumentParser) -> None:
+    """Options of the Slack app subcommands."""
+    if name in ("serve", "run"):
+        command.add_argument(
+            "--no-poll", action="store_true", help="do not run the poll scheduler in-process"
+        )
+    if name == "serve":
+        command.add_argument("--port", type=int, default=3000, help="TCP port (0: any free)")
+        command.add_argument("--host", default="0.0.0.0", help="address to bind")
+    if name == "manifest":
+        command.add_argument("--http", metavar="URL", help="HTTPS base URL for HTTP mode")
+        command.add_argument("--name", default="GenAI Ops", help="app name shown in Slack")
+
+
 COMMANDS: dict[str, tuple[Command, str]] = {
     "poll": (cmd_poll, "read CloudWatch, evaluate the rules and notify"),
     "check-config": (cmd_check_config, "validate settings and print every problem"),
     "demo": (cmd_demo, "run the bot against an embedded AWS with a seeded day of traffic"),
     "create-table": (cmd_create_table, "create the DynamoDB state table outside CloudFormation"),
+    "serve": (cmd_serve, "serve the Slack app over HTTP (/slack/events) and poll"),
+    "run": (cmd_run, "run the Slack app in Socket Mode (SLACK_APP_TOKEN) and poll"),
+    "manifest": (cmd_manifest, "print the Slack app manifest (JSON) to paste at api.slack.com"),
 }
 
 
@@ -80,6 +136,7 @@ def parser() -> argparse.ArgumentParser:
         command = sub.add_parser(name, parents=[common], help=help_text, description=help_text)
         if name == "poll":
             command.add_argument("--once", action="store_true", help="one cycle, then exit")
+        slack_options(name, command)
     return root
 
 

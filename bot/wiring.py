@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -75,3 +76,44 @@ def pricer(settings: Settings, bedrock: Any = None) -> Pricer:
     """Prices from genai-prices plus ``price_overrides``; application inference profiles are
     resolved with GetInferenceProfile (bedrock control plane) when no override maps them."""
     return Pricer.from_settings(settings, bedrock or boto3.client("bedrock"))
+
+
+# --- Slack app services (issue 5) -------------------------------------------------------
+
+
+@dataclass
+class Services:
+    """What Slack listeners need, built once per process from settings.
+
+    Listener modules take this object in ``register(app, services)``. Add a field (with a
+    default) when a feature needs another collaborator; build it in ``services()``.
+    """
+
+    settings: Settings
+    store: StateStore
+    slack: WebClient
+    region: str = "us-east-1"
+    alerts: AlertStore = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.alerts = AlertStore(self.store)
+
+
+def bolt_client(settings: Settings) -> WebClient:
+    """The WebClient Bolt uses: the bot token, pointed at ``settings.slack_api_url``."""
+    return WebClient(
+        token=settings.secret("slack_bot_token"),
+        base_url=settings.slack_api_url,
+        timeout=10,
+        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=2)],
+    )
+
+
+def services(settings: Settings, *, store: StateStore | None = None) -> Services:
+    """The Slack app's collaborators; ``store`` defaults to ``settings.state_url``."""
+    return Services(
+        settings=settings,
+        store=store or open_store(settings.state_url),
+        slack=bolt_client(settings),
+        region=aws_region(),
+    )

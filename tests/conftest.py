@@ -11,7 +11,9 @@ import boto3
 import pytest
 
 from bot.demo.embedded_aws import embedded_aws
+from tests.support.bot_server import BotServer, running_bot
 from tests.support.fake_slack import FakeSlack, serve_fake_slack
+from tests.support.signing import SIGNING_SECRET
 
 
 @pytest.fixture(autouse=True)
@@ -64,3 +66,19 @@ def slack(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSlack]:
         monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test-token")
         monkeypatch.setenv("GENAI_OPS_ALERT_CHANNEL", "C0ALERTS")
         yield fake
+
+
+# --- Slack app (issue 5) ----------------------------------------------------------------
+
+
+@pytest.fixture
+def bot_server(
+    slack: FakeSlack, aws: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[BotServer]:
+    """The real ``genai-ops serve --no-poll`` on 127.0.0.1 (free port), pointed at the fake
+    Slack and moto; send it signed requests with ``bot_server.command(...)``, ``.event(...)``,
+    ``.action(...)``. For other arguments use ``running_bot`` directly."""
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SIGNING_SECRET)
+    monkeypatch.setenv("GENAI_OPS_LATENCY_STATISTIC", "Average")  # moto has no percentiles
+    with running_bot(tmp_path, slack, "--no-poll") as server:
+        yield server
