@@ -58,13 +58,24 @@ class LatencySpikeRule(RuleBase, MOfN):
     max_ms: float | None = Field(default=None, gt=0, description="Static ceiling, optional.")
 
 
-Rule = Annotated[LatencySpikeRule, Field(discriminator="kind")]
+class FeedbackDropRule(RuleBase):
+    """Per-model share of negative /genai-ask feedback over a trailing window."""
 
-RULE_KINDS: tuple[str, ...] = ("latency_spike",)
+    kind: Literal["feedback_drop"] = "feedback_drop"
+    window_hours: int = Field(default=24, ge=1, le=24 * 14, description="Votes counted.")
+    max_negative_share: float = Field(
+        default=0.4, gt=0, lt=1, description="0.4 = fire above 40% negative votes."
+    )
+    min_votes: int = Field(default=10, ge=1, description="Fewer votes in the window: no verdict.")
+
+
+Rule = Annotated[LatencySpikeRule | FeedbackDropRule, Field(discriminator="kind")]
+
+RULE_KINDS: tuple[str, ...] = ("latency_spike", "feedback_drop")
 
 
 def default_rules() -> tuple[Rule, ...]:
-    return (LatencySpikeRule(),)
+    return (LatencySpikeRule(), FeedbackDropRule())
 
 
 def effective_rules(configured: tuple[Rule, ...]) -> tuple[Rule, ...]:

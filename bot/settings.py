@@ -7,12 +7,18 @@ from __future__ import annotations
 
 import os
 import re
+from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from platformdirs import user_data_dir
 from pydantic import AliasChoices, Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 from alarms.pricing import PriceOverride
 from alarms.rules import Rule, effective_rules
@@ -23,6 +29,18 @@ ENV_PREFIX = "GENAI_OPS_"
 
 def default_state_url() -> str:
     return f"sqlite:///{Path(user_data_dir('genai-ops-bot')) / 'state.db'}"
+
+
+# Reactions that count as feedback on /genai-ask answers (issue 6); others are ignored.
+DEFAULT_FEEDBACK_EMOJI: dict[str, Literal["positive", "negative"]] = {
+    "+1": "positive",
+    "thumbsup": "positive",
+    "white_check_mark": "positive",
+    "heart": "positive",
+    "-1": "negative",
+    "thumbsdown": "negative",
+    "x": "negative",
+}
 
 
 def _env(*names: str) -> Any:
@@ -75,6 +93,43 @@ class Settings(BaseSettings):
         default_factory=dict,
         description="Per model id or ARN: USD per 1M tokens, or model = base model to price as.",
     )
+
+    # --- /genai-ask and feedback (issue 6) ---
+    ask_default_model: str | None = Field(
+        default=None, description="Model id, profile id or alias /genai-ask uses by default."
+    )
+    ask_max_tokens: int = Field(default=1024, ge=1, le=64_000, description="Converse maxTokens.")
+    ask_rate_limit_per_hour: int = Field(default=20, ge=1, description="Asks per user per hour.")
+    ask_daily_spend_cap_usd: Decimal = Field(
+        default=Decimal("5"), ge=0, description="Per user per UTC day; 0 turns asks off."
+    )
+    ask_allowed_channels: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(), description="Channel ids where /genai-ask works; empty means everywhere."
+    )
+    ask_guardrail_id: str | None = Field(default=None, description="Guardrail id or ARN.")
+    ask_guardrail_version: str = Field(default="DRAFT", description="Guardrail version.")
+    ask_timeout_seconds: int = Field(default=120, ge=5, le=900, description="Converse timeout.")
+    feedback_namespace: str = Field(default="GenAIOps/Feedback", min_length=1, max_length=255)
+    feedback_emoji: dict[str, Literal["positive", "negative"]] = Field(
+        default_factory=lambda: dict(DEFAULT_FEEDBACK_EMOJI)
+    )
+    feedback_metrics_via: Literal["api", "emf"] = Field(
+        default="api", description="PutMetricData calls, or EMF log lines (Lambda)."
+    )
+
+    @field_validator("ask_allowed_channels", mode="before")
+    @classmethod
+    def _split_channels(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("feedback_namespace")
+    @classmethod
+    def _check_namespace(cls, value: str) -> str:
+        if value.startswith("AWS/"):
+            raise ValueError("must not start with AWS/ (reserved by AWS), e.g. GenAIOps/Feedback")
+        return value
 
     @field_validator("slack_api_url")
     @classmethod

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import boto3
@@ -12,7 +13,12 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.alert_store import AlertStore
+from bot.ask_ledger import AskLedger
+from bot.ask_service import AskService, Pricing
+from bot.aws.bedrock_runtime import Answer
 from bot.aws.cloudwatch import CloudWatchReader
+from bot.feedback_check import FeedbackCheck
+from bot.feedback_service import FeedbackService
 from bot.metric_check import MetricConfig, MetricRulesCheck
 from bot.notifier import Notifier, SlackNotifier, TerminalNotifier
 from bot.poller import Check, Poller
@@ -62,6 +68,7 @@ def poller(
 ) -> Poller:
     reader = CloudWatchReader(cloudwatch or boto3.client("cloudwatch"))
     checks: list[Check] = [MetricRulesCheck(metric_config(settings), reader)]
+    checks.append(FeedbackCheck(settings.active_rules, reader, settings.feedback_namespace))
     return Poller(
         checks,
         AlertStore(store or open_store(settings.state_url)),
@@ -117,3 +124,63 @@ def services(settings: Settings, *, store: StateStore | None = None) -> Services
         slack=bolt_client(settings),
         region=aws_region(),
     )
+
+
+# --- /genai-ask and feedback (issue 6) --------------------------------------------------
+
+
+def ask_service(settings: Settings, store: StateStore, region: str | None = None) -> AskService:
+    """The /genai-ask collaborators: Converse client, pricing, quota and answer ledger."""
+    from bot.ask_quota import AskQuota, Limits
+    from bot.aws.bedrock_runtime import ConverseClient, ConverseOptions, runtime_client
+
+    options = ConverseOptions(
+        max_tokens=settings.ask_max_tokens,
+        guardrail_id=settings.ask_guardrail_id,
+        guardrail_version=settings.ask_guardrail_version,
+        timeout_seconds=settings.ask_timeout_seconds,
+    )
+    limits = Limits(settings.ask_rate_limit_per_hour, settings.ask_daily_spend_cap_usd)
+    return AskService(
+        ConverseClient(runtime_client(settings.ask_timeout_seconds, region), options),
+        answer_pricing(settings, region),
+        AskQuota(store, limits),
+        AskLedger(store),
+        aliases=settings.model_aliases,
+        default_model=settings.ask_default_model,
+        allowed_channels=settings.ask_allowed_channels,
+    )
+
+
+def answer_pricing(settings: Settings, region: str | None = None) -> Pricing:
+    """Prices an answer's tokens with the shared price table (and the user's overrides)."""
+    from alarms.pricing import TokenCounts
+
+    prices = pricer(settings, boto3.client("bedrock", region_name=region))
+
+    def price(answer: Answer) -> tuple[Decimal | None, str]:
+        tokens = TokenCounts(
+            input=answer.input_tokens,
+            output=answer.output_tokens,
+            cache_read=answer.cache_read_tokens,
+            cache_write=answer.cache_write_tokens,
+        )
+        cost = prices.price(answer.model_id, tokens)
+        return cost.usd, cost.reason
+
+    return price
+
+
+def feedback_service(
+    settings: Settings, store: StateStore, cloudwatch: Any = None
+) -> FeedbackService:
+    """Reactions to votes to metrics: PutMetricData, or EMF lines on stdout."""
+    from bot.aws.feedback_metrics import CloudWatchFeedback, EmfFeedback, FeedbackPublisher
+
+    publisher: FeedbackPublisher
+    if settings.feedback_metrics_via == "emf":
+        publisher = EmfFeedback(sys.stdout, settings.feedback_namespace)
+    else:
+        client = cloudwatch or boto3.client("cloudwatch")
+        publisher = CloudWatchFeedback(client, settings.feedback_namespace)
+    return FeedbackService(AskLedger(store), publisher, settings.feedback_emoji)

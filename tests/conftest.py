@@ -12,6 +12,7 @@ import pytest
 
 from bot.demo.embedded_aws import embedded_aws
 from tests.support.bot_server import BotServer, running_bot
+from tests.support.fake_bedrock import FakeBedrock, serve_fake_bedrock
 from tests.support.fake_slack import FakeSlack, serve_fake_slack
 from tests.support.signing import SIGNING_SECRET
 
@@ -82,3 +83,14 @@ def bot_server(
     monkeypatch.setenv("GENAI_OPS_LATENCY_STATISTIC", "Average")  # moto has no percentiles
     with running_bot(tmp_path, slack, "--no-poll") as server:
         yield server
+
+
+# --- /genai-ask (issue 6) ---------------------------------------------------------------
+
+
+@pytest.fixture
+def bedrock(aws: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeBedrock]:
+    """The fake bedrock-runtime Converse API; boto3 reaches it through its endpoint env var."""
+    for fake in serve_fake_bedrock():
+        monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", fake.url)
+        yield fake
