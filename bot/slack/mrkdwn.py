@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 
 FENCE = "```"
-BOLD = "\x02"  # placeholder for bold markers while italics are rewritten
+BOLD = "\x02"  # placeholders for markers while italics are rewritten
+ITALIC = "\x03"
 CODE = re.compile(r"(`[^`\n]+`)")
 LINK = re.compile(r"!?\[([^\]\n]+)\]\((https?://[^)\s]+)\)")
+TRIPLE = re.compile(r"\*\*\*(?=\S)(.+?)(?<=\S)\*\*\*")
 STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
@@ -56,10 +58,11 @@ def _inline(text: str) -> str:
     parts = CODE.split(text)
     for index in range(0, len(parts), 2):  # even parts are outside inline code
         part = LINK.sub(lambda m: f"<{m.group(2)}|{m.group(1)}>", parts[index])
+        part = TRIPLE.sub(lambda m: f"{BOLD}{ITALIC}{m.group(1)}{ITALIC}{BOLD}", part)
         part = STRONG.sub(lambda m: f"{BOLD}{m.group(2)}{BOLD}", part)
         part = EMPHASIS.sub(r"_\1_", part)
         part = STRIKE.sub(r"~\1~", part)
-        parts[index] = part.replace(BOLD, "*")
+        parts[index] = part.replace(BOLD, "*").replace(ITALIC, "_")
     return "".join(parts)
 
 

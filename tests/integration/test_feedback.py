@@ -1,0 +1,154 @@
+"""Reactions become votes in the store and net metrics in (moto's) CloudWatch; the
+feedback_drop check reads them back."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+
+from alarms.rules import FeedbackDropRule
+from bot import wiring
+from bot.ask_ledger import AskLedger, AskRecord
+from bot.aws.cloudwatch import CloudWatchReader
+from bot.aws.feedback_metrics import CloudWatchFeedback, EmfFeedback
+from bot.config import load_settings
+from bot.feedback_check import FeedbackCheck
+from bot.feedback_service import FeedbackService
+from bot.feedback_stats import feedback_by_model
+from bot.poll_report import CycleReport
+from bot.store import open_store
+
+HAIKU = "anthropic.claude-3-5-haiku-20241022-v1:0"
+NOVA = "amazon.nova-lite-v1:0"
+BOT = "U0BOT0001"
+
+
+@pytest.fixture
+def store() -> Any:
+    opened = open_store(load_settings().state_url)
+    yield opened
+    opened.close()
+
+
+def answer(store: Any, ts: str, model: str) -> AskRecord:
+    record = AskRecord("C0GENAI01", ts, model, "req-1", "U0ASKER", 10, 20, "0.0001", "x")
+    AskLedger(store).save(record, datetime.now(UTC))
+    return record
+
+
+def reaction(user: str, name: str, ts: str, channel: str = "C0GENAI01") -> dict[str, Any]:
+    return {
+        "type": "reaction_added",
+        "user": user,
+        "reaction": name,
+        "item_user": BOT,
+        "item": {"type": "message", "channel": channel, "ts": ts},
+    }
+
+
+def net(reader: CloudWatchReader) -> dict[str, tuple[int, int]]:
+    now = datetime.now(UTC)
+    found = feedback_by_model(reader, now - timedelta(hours=1), now + timedelta(minutes=5))
+    return {model: (t.positive, t.negative) for model, t in found.items()}
+
+
+def test_votes_land_as_net_metrics_per_model(cloudwatch: Any, store: Any) -> None:
+    answer(store, "1.1", HAIKU)
+    answer(store, "1.2", NOVA)
+    feedback = wiring.feedback_service(load_settings(), store, cloudwatch)
+    now = datetime.now(UTC)
+    events = [
+        (reaction("U1", "+1", "1.1"), True),
+        (reaction("U2", "thumbsup::skin-tone-3", "1.1"), True),
+        (reaction("U3", "-1", "1.1"), True),
+        (reaction("U3", "-1", "1.1"), False),  # withdrawn
+        (reaction("U1", "x", "1.2"), True),
+        (reaction("U1", "x", "1.2"), True),  # delivered twice: counted once
+        (reaction("U2", "heart", "1.2"), True),
+        (reaction("U2", "-1", "1.2"), True),  # moved to negative
+        (reaction(BOT, "+1", "1.2"), True),  # the bot's own reaction
+        (reaction("U4", "+1", "9.9"), True),  # not an answer
+        (reaction("U4", "tada", "1.1"), True),  # not feedback
+    ]
+    for event, added in events:
+        feedback.on_reaction(event, added, BOT, now)
+
+    assert net(CloudWatchReader(cloudwatch)) == {HAIKU: (2, 0), NOVA: (0, 2)}
+    assert feedback.ledger.votes("C0GENAI01", "1.2") == {"U1": "negative", "U2": "negative"}
+    listed = cloudwatch.list_metrics(Namespace="GenAIOps/Feedback")["Metrics"]
+    assert {tuple(d["Name"] for d in m["Dimensions"]) for m in listed} == {("ModelId",)}
+
+
+def test_feedback_drop_fires_per_model(cloudwatch: Any, store: Any) -> None:
+    for index in range(12):
+        answer(store, f"2.{index}", HAIKU)
+        answer(store, f"3.{index}", NOVA)
+    feedback = wiring.feedback_service(load_settings(), store, cloudwatch)
+    now = datetime.now(UTC)
+    for index in range(12):
+        feedback.on_reaction(
+            reaction("U1", "-1" if index < 6 else "+1", f"2.{index}"), True, BOT, now
+        )
+        feedback.on_reaction(
+            reaction("U1", "-1" if index < 2 else "+1", f"3.{index}"), True, BOT, now
+        )
+
+    check = FeedbackCheck((FeedbackDropRule(),), CloudWatchReader(cloudwatch), "GenAIOps/Feedback")
+    report = CycleReport(started_at=now)
+    results = {e.labels["model"]: e for e in check.evaluate(now, report)}
+    assert results[HAIKU].firing and results[HAIKU].summary.startswith("50% negative feedback")
+    assert not results[NOVA].firing and results[NOVA].value == 16.7
+    assert report.metrics_requested == 4 and report.api_calls >= 3
+
+
+def test_a_failed_publish_leaves_the_vote_uncounted(cloudwatch: Any, store: Any) -> None:
+    answer(store, "4.1", HAIKU)
+    settings = load_settings(feedback_namespace="GenAIOps/Feedback")
+    feedback = wiring.feedback_service(settings, store, cloudwatch)
+    unreachable = boto3.client(
+        "cloudwatch",
+        endpoint_url="http://127.0.0.1:9",  # nothing listens: the connection is refused
+        config=Config(retries={"total_max_attempts": 1}, connect_timeout=2),
+    )
+    broken = FeedbackService(
+        feedback.ledger, CloudWatchFeedback(unreachable), settings.feedback_emoji
+    )
+    now = datetime.now(UTC)
+    with pytest.raises(Exception, match="PutMetricData"):
+        broken.on_reaction(reaction("U1", "+1", "4.1"), True, BOT, now)
+    assert feedback.ledger.votes("C0GENAI01", "4.1") == {}
+    change = feedback.on_reaction(reaction("U1", "+1", "4.1"), True, BOT, now)
+    assert change is not None and change.after == "positive"
+
+
+def test_emf_lines_carry_the_same_metrics(store: Any) -> None:
+    answer(store, "5.1", NOVA)
+    out = io.StringIO()
+    feedback = FeedbackService(
+        AskLedger(store), EmfFeedback(out), {"+1": "positive", "-1": "negative"}
+    )
+    now = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+    feedback.on_reaction(reaction("U1", "+1", "5.1"), True, BOT, now)
+    feedback.on_reaction(reaction("U1", "-1", "5.1"), True, BOT, now)
+    first, second = (json.loads(line) for line in out.getvalue().splitlines())
+    assert first == {
+        "_aws": {
+            "Timestamp": int(now.timestamp() * 1000),
+            "CloudWatchMetrics": [
+                {
+                    "Namespace": "GenAIOps/Feedback",
+                    "Dimensions": [["ModelId"]],
+                    "Metrics": [{"Name": "PositiveFeedback", "Unit": "Count"}],
+                }
+            ],
+        },
+        "ModelId": NOVA,
+        "PositiveFeedback": 1,
+    }
+    assert (second["PositiveFeedback"], second["NegativeFeedback"]) == (-1, 1)
