@@ -172,7 +172,7 @@ def answer_pricing(settings: Settings, region: str | None = None) -> Pricing:
 
 
 def feedback_service(
-    settings: Settings, store: StateStore, cloudwatch: Any = None
+    settings: Settings, store: StateStore, cloudwatch: Any = None, region: str | None = None
 ) -> FeedbackService:
     """Reactions to votes to metrics: PutMetricData, or EMF lines on stdout."""
     from bot.aws.feedback_metrics import CloudWatchFeedback, EmfFeedback, FeedbackPublisher
@@ -181,6 +181,6 @@ def feedback_service(
     if settings.feedback_metrics_via == "emf":
         publisher = EmfFeedback(sys.stdout, settings.feedback_namespace)
     else:
-        client = cloudwatch or boto3.client("cloudwatch")
+        client = cloudwatch or boto3.client("cloudwatch", region_name=region)
         publisher = CloudWatchFeedback(client, settings.feedback_namespace)
     return FeedbackService(AskLedger(store), publisher, settings.feedback_emoji)

@@ -15,7 +15,7 @@ from slack_bolt import App
 from slack_bolt.error import BoltError
 
 from bot.settings import Settings
-from bot.slack import dedupe
+from bot.slack import ask, dedupe, feedback
 from bot.slack import help as help_command
 from bot.wiring import Services
 
@@ -27,6 +27,8 @@ Register = Callable[[App, Services], None]
 LISTENERS: list[Register] = [
     dedupe.register,
     help_command.register,
+    ask.register,
+    feedback.register,
 ]
 
 

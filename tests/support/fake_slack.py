@@ -20,6 +20,7 @@ class SlackCall:
     method: str  # e.g. "chat.postMessage", or the path for response_url posts
     args: dict[str, Any]
     headers: dict[str, str]
+    response: dict[str, Any] = field(default_factory=dict)  # what the fake answered
 
 
 @dataclass
@@ -121,8 +122,10 @@ def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             args = _parse(body, self.headers.get("Content-Type", ""))
             args.update({k: v[0] for k, v in parse_qs(urlparse(self.path).query).items()})
             with fake._lock:
-                fake.calls.append(SlackCall(method, args, dict(self.headers)))
+                call = SlackCall(method, args, dict(self.headers))
+                fake.calls.append(call)
             status, headers, answer = fake.answer(method, args)
+            call.response = answer
             payload = json.dumps(answer).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json; charset=utf-8")

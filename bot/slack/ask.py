@@ -1,0 +1,120 @@
+"""``/genai-ask``: ack at once, ask Bedrock in a lazy listener, post the answer(s).
+
+The answer is posted with ``chat.postMessage`` and its channel and ts recorded, so reactions
+on it become feedback. ``compare`` posts a summary, then one rateable answer per model in its
+thread. Problems reach only the asker (ephemeral, through ``response_url``).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import wiring
+from bot.ask_request import AskRequest, AskUsageError
+from bot.ask_service import AskOutcome, AskService, Refused
+from bot.aws.bedrock_runtime import Caller
+from bot.slack.ask_render import answer_messages, compare_summary
+
+log = logging.getLogger(__name__)
+
+
+def register(app: App, services: wiring.Services) -> None:
+    """Adds ``/genai-ask`` (ack listener plus a lazy listener that does the slow part)."""
+    asks = wiring.ask_service(services.settings, services.store, services.region)
+
+    def acknowledge(ack: Ack, command: dict[str, Any]) -> None:
+        try:
+            request = asks.parse(command.get("text", ""))
+            asks.check_channel(command.get("channel_id", ""))
+        except (AskUsageError, Refused) as exc:
+            ack(text=f":warning: {exc}")
+            return
+        names = ", ".join(f"`{model}`" for model in request.models)
+        ack(text=f":hourglass_flowing_sand: Asking {names}…")
+
+    def answer(command: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        now = datetime.now(UTC)
+        caller = Caller(command.get("user_id", ""), command.get("channel_id", ""))
+        try:
+            request = asks.parse(command.get("text", ""))
+            asks.check_channel(caller.channel)
+        except (AskUsageError, Refused):
+            return  # the ack already said why
+        try:
+            asks.admit(request, caller, now)
+        except Refused as exc:
+            respond(text=f":no_entry: {exc}", response_type="ephemeral")
+            return
+        outcomes = asks.answer(request, caller, now)
+        try:
+            post(client, asks, request, caller, outcomes, respond, now)
+        except SlackApiError as exc:
+            error = exc.response.get("error", "unknown_error")
+            log.warning("answer not posted", extra={"reason": error, "channel": caller.channel})
+            respond(
+                text=f":warning: The answer could not be posted here ({error}). "
+                "Invite the bot to this channel (`/invite @genai-ops`) and ask again.",
+                response_type="ephemeral",
+            )
+
+    app.command("/genai-ask")(ack=acknowledge, lazy=[answer])
+
+
+def post(
+    client: WebClient,
+    asks: AskService,
+    request: AskRequest,
+    caller: Caller,
+    outcomes: list[AskOutcome],
+    respond: Respond,
+    now: datetime,
+) -> None:
+    """Post the outcome(s): one answer, or a compare summary with the answers in its thread."""
+    if not request.compare:
+        (outcome,) = outcomes
+        if outcome.error:
+            respond(text=f":warning: {outcome.error}", response_type="ephemeral")
+            return
+        post_answer(client, asks, request.question, caller, outcome, None, now)
+        return
+    summary = compare_summary(request.question, caller.user, outcomes)
+    thread = _post(client, caller.channel, summary, None)
+    for outcome in outcomes:
+        if outcome.answer is not None:
+            post_answer(client, asks, request.question, caller, outcome, thread, now)
+
+
+def post_answer(
+    client: WebClient,
+    asks: AskService,
+    question: str,
+    caller: Caller,
+    outcome: AskOutcome,
+    thread: str | None,
+    now: datetime,
+) -> str:
+    """Post one answer (continuations in its thread) and record it for feedback; its ts."""
+    first, *rest = answer_messages(question, caller.user, outcome)
+    ts = _post(client, caller.channel, first, thread)
+    asks.remember(outcome, caller.channel, ts, caller.user, now)
+    for message in rest:
+        _post(client, caller.channel, message, thread or ts)
+    return ts
+
+
+def _post(client: WebClient, channel: str, message: dict[str, Any], thread: str | None) -> str:
+    response = client.chat_postMessage(
+        channel=channel,
+        text=message["text"],
+        blocks=message["blocks"],
+        thread_ts=thread,
+        unfurl_links=False,
+        unfurl_media=False,
+    )
+    return str(response["ts"])

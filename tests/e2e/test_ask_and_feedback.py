@@ -1,0 +1,212 @@
+"""/genai-ask and reactions through the real ``genai-ops serve``: signed Slack requests in,
+answers out to the fake Slack, Converse to the fake bedrock-runtime, metrics into moto."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.bot_server import BotServer, eventually, running_bot
+from tests.support.fake_bedrock import FakeBedrock, Reply
+from tests.support.fake_slack import FakeSlack, SlackCall
+from tests.support.signing import reaction_event
+
+HAIKU = "anthropic.claude-3-5-haiku-20241022-v1:0"
+NOVA = "amazon.nova-lite-v1:0"
+CHANNEL = "C0GENAI01"
+ASKER = "U0HUMAN01"
+
+
+@pytest.fixture
+def bot(
+    bedrock: FakeBedrock,
+    slack: FakeSlack,
+    aws: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[BotServer]:
+    monkeypatch.setenv("GENAI_OPS_ASK_DEFAULT_MODEL", HAIKU)
+    monkeypatch.setenv("GENAI_OPS_ASK_RATE_LIMIT_PER_HOUR", "5")
+    with running_bot(tmp_path, slack, "--no-poll") as server:
+        yield server
+
+
+def ask(bot: BotServer, text: str) -> str:
+    reply = bot.command("/genai-ask", text, user_id=ASKER, channel_id=CHANNEL)
+    assert reply.status == 200
+    return str(reply.json()["text"]) if reply.body.startswith("{") else reply.body
+
+
+def posts(slack: FakeSlack, count: int) -> list[SlackCall]:
+    """The first ``count`` messages posted, once Slack has answered each (with its ts)."""
+
+    def done() -> list[SlackCall]:
+        calls = slack.of("chat.postMessage")
+        return calls[:count] if len(calls) >= count and all(c.response for c in calls) else []
+
+    return eventually(done)
+
+
+def ephemeral(slack: FakeSlack, count: int) -> list[str]:
+    """Texts sent to the asker alone through the command's response_url."""
+    calls = eventually(lambda: len(slack.of("/response/1")) >= count and slack.of("/response/1"))
+    return [str(call.args.get("text")) for call in calls]
+
+
+def texts(call: SlackCall) -> list[str]:
+    out = []
+    for block in call.args["blocks"]:
+        if "text" in block:
+            out.append(block["text"]["text"])
+        out += [element["text"] for element in block.get("elements", [])]
+    return out
+
+
+def net_votes(cloudwatch: Any, model: str, metric: str) -> float:
+    now = datetime.now(UTC)
+    result = cloudwatch.get_metric_data(
+        MetricDataQueries=[
+            {
+                "Id": "q",
+                "MetricStat": {
+                    "Metric": {
+                        "Namespace": "GenAIOps/Feedback",
+                        "MetricName": metric,
+                        "Dimensions": [{"Name": "ModelId", "Value": model}],
+                    },
+                    "Period": 300,
+                    "Stat": "Sum",
+                },
+            }
+        ],
+        StartTime=now - timedelta(hours=1),
+        EndTime=now + timedelta(minutes=5),
+    )
+    return sum(result["MetricDataResults"][0]["Values"])
+
+
+def react(
+    bot: BotServer,
+    ts: str,
+    user: str,
+    name: str,
+    event_id: str,
+    *,
+    removed: bool = False,
+    retry: int | None = None,
+) -> None:
+    event = reaction_event(name, user=user, channel=CHANNEL, ts=ts, removed=removed)
+    assert bot.event(event, event_id=event_id, retry=retry).status == 200
+
+
+def test_an_answer_is_posted_with_its_cost_and_votes_become_metrics(
+    bot: BotServer, bedrock: FakeBedrock, slack: FakeSlack, cloudwatch: Any
+) -> None:
+    bedrock.reply(
+        HAIKU,
+        Reply(
+            text="A **guardrail** filters input and output.", input_tokens=1000, output_tokens=2000
+        ),
+    )
+    assert "Asking" in ask(bot, "what is a guardrail?")
+    (posted,) = posts(slack, 1)
+    assert posted.args["channel"] == CHANNEL and "thread_ts" not in posted.args
+    quote, body, footer = texts(posted)
+    assert quote == f"<@{ASKER}> asked `{HAIKU}`:\n> what is a guardrail?"
+    assert body == "A *guardrail* filters input and output."
+    assert footer.startswith(f"`{HAIKU}` · 0.4 s · 1,000 in / 2,000 out tokens · $0.0088 · ")
+    assert ":+1:" in footer and ":-1:" in footer
+    (call,) = bedrock.calls
+    assert call.body["requestMetadata"] == {
+        "source": "slack",
+        "slack_user": ASKER,
+        "slack_channel": CHANNEL,
+    }
+    ts = posted.response["ts"]
+    react(bot, ts, "U1", "+1", "Ev1")
+    react(bot, ts, "U1", "+1", "Ev1", retry=1)  # Slack's retry of the same delivery
+    react(bot, ts, "U2", "+1", "Ev2")
+    react(bot, ts, "U2", "-1", "Ev3")  # U2 changes their mind
+    react(bot, ts, "U3", "thumbsup", "Ev4")
+    react(bot, ts, "U3", "thumbsup", "Ev5", removed=True)  # and U3 withdraws
+    react(bot, ts, "UBOT", "+1", "Ev6")  # the bot's own reaction
+    react(bot, ts, "U4", "+1", "Ev7")
+    react(bot, ts, "U4", "+1", "Ev7", retry=2)
+    react(bot, "1699999999.000001", "U5", "+1", "Ev8")  # another message
+
+    eventually(
+        lambda: (
+            net_votes(cloudwatch, HAIKU, "PositiveFeedback") == 2
+            and net_votes(cloudwatch, HAIKU, "NegativeFeedback") == 1
+        )
+    )
+    logs = bot.logs()
+    assert "what is a guardrail" not in logs and "filters input" not in logs
+
+
+def test_compare_posts_a_summary_and_one_rateable_answer_per_model(
+    bot: BotServer, bedrock: FakeBedrock, slack: FakeSlack, cloudwatch: Any
+) -> None:
+    bedrock.reply(NOVA, Reply(text="Nova: retrieval first.", input_tokens=50, output_tokens=80))
+    bedrock.reply(HAIKU, Reply(text="Haiku: it depends.", input_tokens=50, output_tokens=90))
+    assert "Asking" in ask(bot, f"compare {HAIKU},{NOVA} RAG or fine-tuning?")
+    summary, first, second = posts(slack, 3)
+    table = "\n".join(texts(summary))
+    assert "compared 2 models" in table and "RAG or fine-tuning?" in table
+    assert HAIKU in table and NOVA in table and "50 / 90" in table and "50 / 80" in table
+    thread = summary.response["ts"]
+    assert first.args["thread_ts"] == thread == second.args["thread_ts"]
+    answers = {c.args["blocks"][1]["text"]["text"]: c.response["ts"] for c in (first, second)}
+    assert set(answers) == {"Nova: retrieval first.", "Haiku: it depends."}
+    assert sorted(call.model_id for call in bedrock.calls) == sorted([HAIKU, NOVA])
+
+    react(bot, answers["Haiku: it depends."], "U1", "+1", "Ev1")
+    react(bot, answers["Nova: retrieval first."], "U1", "-1", "Ev2")
+    react(bot, answers["Nova: retrieval first."], "U2", "x", "Ev3")
+    react(bot, thread, "U3", "+1", "Ev4")  # the summary is not an answer
+    eventually(
+        lambda: (
+            (
+                net_votes(cloudwatch, HAIKU, "PositiveFeedback"),
+                net_votes(cloudwatch, HAIKU, "NegativeFeedback"),
+                net_votes(cloudwatch, NOVA, "PositiveFeedback"),
+                net_votes(cloudwatch, NOVA, "NegativeFeedback"),
+            )
+            == (1, 0, 0, 2)
+        )
+    )
+
+
+def test_long_answers_split_errors_and_limits_reach_only_the_asker(
+    bot: BotServer, bedrock: FakeBedrock, slack: FakeSlack
+) -> None:
+    long = "\n\n".join(f"Point {i}: " + "detail " * 30 for i in range(50))[:10_000]
+    bedrock.reply(HAIKU, Reply(text=long, output_tokens=2500))
+    ask(bot, "explain everything")
+    (posted,) = posts(slack, 1)
+    sections = texts(posted)[1:-1]
+    assert len(sections) >= 4 and all(len(text) <= 3000 for text in sections)
+    assert "\n".join(sections).split() == long.split()
+
+    bedrock.reply(HAIKU, Reply(error="AccessDeniedException", message="not subscribed"))
+    ask(bot, "are you there?")
+    (denied,) = ephemeral(slack, 1)
+    assert "No access to" in denied and "Model access" in denied
+
+    bedrock.reply(HAIKU, Reply(error="ThrottlingException", times=3))
+    ask(bot, "and now?")
+    assert "throttling" in ephemeral(slack, 2)[1]
+    assert len(bedrock.calls) == 1 + 1 + 3  # three attempts at most, then the asker is told
+
+    assert "Usage" in ask(bot, "")  # told in the ack, nothing asked
+    ask(bot, "four")
+    ask(bot, "five")  # the 5th ask this hour
+    ask(bot, "six")  # one too many: refused before Bedrock is called
+    assert "5 asks per hour" in ephemeral(slack, 3)[2]
+    posts(slack, 3)
+    assert len(bedrock.calls) == 7
+    assert len(slack.of("chat.postMessage")) == 3
