@@ -10,6 +10,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from platformdirs import user_data_dir
 from pydantic import AliasChoices, Field, SecretStr, field_validator
@@ -20,6 +21,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from alarms.budgets import Budget
 from alarms.pricing import PriceOverride
 from alarms.rules import Rule, effective_rules
 
@@ -93,6 +95,50 @@ class Settings(BaseSettings):
         default_factory=dict,
         description="Per model id or ARN: USD per 1M tokens, or model = base model to price as.",
     )
+    invocation_log_group: str | None = Field(
+        default=None, description="Log group of Bedrock invocation logs (else asked of Bedrock)."
+    )
+    budgets: tuple[Budget, ...] = ()
+    daily_budget_usd: Decimal | None = Field(default=None, gt=0)
+    monthly_budget_usd: Decimal | None = Field(default=None, gt=0)
+    budget_timezone: str = Field(default="UTC", description="IANA zone where periods start.")
+    usage_tag_keys: tuple[str, ...] = Field(
+        default=("team", "app", "project", "source"),
+        description="requestMetadata keys tallied as tags (budget tag keys are added).",
+    )
+    usage_backfill_max_days: int = Field(default=31, ge=0, le=93)
+    usage_settle_seconds: int = Field(
+        default=60, ge=0, le=3_600, description="Newest logs left for the next poll."
+    )
+
+    @field_validator("budget_timezone")
+    @classmethod
+    def _check_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("must be an IANA time zone such as UTC or Europe/Berlin") from None
+        return value
+
+    @property
+    def all_budgets(self) -> tuple[Budget, ...]:
+        """``[[budgets]]`` plus the overall ones from the two flat settings."""
+        flat = [
+            Budget(period=period, amount_usd=amount)
+            for period, amount in (
+                ("daily", self.daily_budget_usd),
+                ("monthly", self.monthly_budget_usd),
+            )
+            if amount is not None
+        ]
+        return self.budgets + tuple(flat)
+
+    @property
+    def tag_keys(self) -> frozenset[str]:
+        keys = set(self.usage_tag_keys)
+        for budget in self.all_budgets:
+            keys |= set(budget.tag or {})
+        return frozenset(keys)
 
     # --- /genai-ask and feedback (issue 6) ---
     ask_default_model: str | None = Field(

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import boto3
 from slack_sdk import WebClient
@@ -17,6 +18,7 @@ from bot.ask_ledger import AskLedger
 from bot.ask_service import AskService, Pricing
 from bot.aws.bedrock_runtime import Answer
 from bot.aws.cloudwatch import CloudWatchReader
+from bot.budget_check import BudgetCheck, BudgetConfig
 from bot.feedback_check import FeedbackCheck
 from bot.feedback_service import FeedbackService
 from bot.metric_check import MetricConfig, MetricRulesCheck
@@ -25,6 +27,9 @@ from bot.poller import Check, Poller
 from bot.pricing import Pricer
 from bot.settings import Settings
 from bot.store import StateStore, open_store
+from bot.usage.estimate import estimated_hours
+from bot.usage.ingest import UsageIngest
+from bot.usage.logsource import LogReader, logging_status
 
 
 def aws_region(session: boto3.session.Session | None = None) -> str:
@@ -65,13 +70,17 @@ def poller(
     store: StateStore | None = None,
     cloudwatch: Any = None,
     sink: Notifier | None = None,
+    logs: Any = None,
+    bedrock: Any = None,
 ) -> Poller:
     reader = CloudWatchReader(cloudwatch or boto3.client("cloudwatch"))
+    alerts = AlertStore(store or open_store(settings.state_url))
     checks: list[Check] = [MetricRulesCheck(metric_config(settings), reader)]
     checks.append(FeedbackCheck(settings.active_rules, reader, settings.feedback_namespace))
+    checks.append(budget_check(settings, alerts, reader, logs=logs, bedrock=bedrock))
     return Poller(
         checks,
-        AlertStore(store or open_store(settings.state_url)),
+        alerts,
         sink or notifier(settings),
     )
 
@@ -83,6 +92,36 @@ def pricer(settings: Settings, bedrock: Any = None) -> Pricer:
     """Prices from genai-prices plus ``price_overrides``; application inference profiles are
     resolved with GetInferenceProfile (bedrock control plane) when no override maps them."""
     return Pricer.from_settings(settings, bedrock or boto3.client("bedrock"))
+
+
+def budget_check(
+    settings: Settings,
+    alerts: AlertStore,
+    reader: CloudWatchReader,
+    *,
+    logs: Any = None,
+    bedrock: Any = None,
+) -> BudgetCheck:
+    """Usage reading and budget alerts; AWS clients are made here, no call is made yet."""
+    bedrock = bedrock or boto3.client("bedrock")
+    logs = logs or boto3.client("logs")
+    prices = pricer(settings, bedrock)
+    config = BudgetConfig(
+        budgets=settings.all_budgets,
+        zone=ZoneInfo(settings.budget_timezone),
+        backfill_max=timedelta(days=settings.usage_backfill_max_days),
+        settle=timedelta(seconds=settings.usage_settle_seconds),
+    )
+    return BudgetCheck(
+        config,
+        alerts,
+        prices,
+        status=lambda: logging_status(bedrock, settings.invocation_log_group),
+        ingest=lambda group: UsageIngest(
+            alerts.store, LogReader(logs, group), prices, settings.tag_keys
+        ),
+        estimate=lambda start, end: estimated_hours(reader, prices, start, end),
+    )
 
 
 # --- Slack app services (issue 5) -------------------------------------------------------

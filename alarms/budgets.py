@@ -1,0 +1,318 @@
+"""Budgets on Bedrock spend: thresholds, forecast and burn rate, evaluated from roll-ups.
+
+Every budget alert is tied to its period (the period is part of its labels, hence of its
+fingerprint), so each day or month starts clean. Within a period an alert that fired keeps
+firing (spend never goes down), so it is announced once and never "resolves"; the poll check
+retires last period's alerts without a notice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+from decimal import Decimal
+from fnmatch import fnmatchcase
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from alarms.model import Evaluation, Frozen, Severity, fingerprint
+from alarms.rollup import PAIR, Rollup, Tally, combined, hour_of, within
+
+THRESHOLD, FORECAST, BURN_RATE = "budget_threshold", "budget_forecast", "budget_burn_rate"
+BUDGET_RULES = (THRESHOLD, FORECAST, BURN_RATE)
+Period = Literal["daily", "monthly"]
+HOUR = timedelta(hours=1)
+
+
+class Budget(Frozen):
+    """One ``[[budgets]]`` entry: an amount per day or month, over all spend or one slice."""
+
+    name: str = ""
+    period: Period = "daily"
+    amount_usd: Decimal = Field(gt=0)
+    model: str | None = Field(default=None, description="Glob on the base model id.")
+    principal: str | None = None
+    tag: dict[str, str] | None = Field(default=None, description='e.g. { team = "support" }')
+    thresholds: tuple[int, ...] = (50, 80, 100)
+    forecast: bool = True
+    forecast_window_hours: int | None = Field(default=None, ge=1, le=24 * 14)
+    burn_rate_horizon_hours: float | None = Field(default=6.0, gt=0)
+    severity: Severity = Severity.WARNING
+
+    @field_validator("thresholds")
+    @classmethod
+    def _percentages(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if any(t <= 0 or t > 1000 for t in value):
+            raise ValueError("thresholds are percentages of the budget, 1 to 1000")
+        return tuple(sorted(set(value)))
+
+    @model_validator(mode="after")
+    def _one_scope(self) -> Budget:
+        if sum(x is not None for x in (self.model, self.principal, self.tag)) > 1:
+            raise ValueError("scope a budget to at most one of model, principal or tag")
+        if self.tag is not None and len(self.tag) != 1:
+            raise ValueError('tag takes exactly one key, e.g. tag = { team = "support" }')
+        return self
+
+    @property
+    def scope(self) -> str:
+        if self.model:
+            return f"model {self.model}"
+        if self.principal:
+            return f"principal {self.principal}"
+        if self.tag:
+            return "tag " + ",".join(f"{k}={v}" for k, v in self.tag.items())
+        return "all spend"
+
+    @property
+    def label(self) -> str:
+        return self.name or f"{self.period} {self.scope}"
+
+    @property
+    def window(self) -> timedelta:
+        hours = self.forecast_window_hours or (3 if self.period == "daily" else 24)
+        return timedelta(hours=hours)
+
+    def spend(self, rollup: Rollup) -> Tally:
+        """The part of ``rollup`` this budget covers."""
+        if self.model:
+            return _sum(t for k, t in rollup.models.items() if fnmatchcase(k, self.model))
+        if self.principal:
+            return rollup.principals.get(self.principal, Tally())
+        if self.tag:
+            key = next(f"{k}={v}" for k, v in self.tag.items())
+            return rollup.tags.get(key, Tally())
+        return rollup.total
+
+
+def period_bounds(period: Period, now: datetime, zone: tzinfo) -> tuple[datetime, datetime]:
+    """Start and end of the day or month containing ``now`` in ``zone`` (aware datetimes)."""
+    local = now.astimezone(zone)
+    start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    if period == "monthly":
+        start = start.replace(day=1)
+        nxt = (start + timedelta(days=32)).replace(day=1)
+    else:
+        nxt = start + timedelta(days=1)
+    end = nxt.replace(tzinfo=None).replace(tzinfo=zone)  # wall-clock midnight across DST
+    return start.replace(tzinfo=None).replace(tzinfo=zone), end
+
+
+def period_key(period: Period, now: datetime, zone: tzinfo) -> str:
+    start, _ = period_bounds(period, now, zone)
+    return start.strftime("%Y-%m") if period == "monthly" else start.strftime("%Y-%m-%d")
+
+
+@dataclass(frozen=True)
+class BudgetContext:
+    now: datetime
+    zone: tzinfo
+    hours: Sequence[Rollup]  # hourly roll-ups covering at least the budget's period
+    firing: frozenset[str] = frozenset()  # fingerprints of budget alerts firing now
+
+
+def evaluate(budgets: Sequence[Budget], ctx: BudgetContext) -> list[Evaluation]:
+    """Every budget alert that fires now (or fired earlier in the same period)."""
+    found: list[Evaluation] = []
+    for budget in budgets:
+        found += _evaluate(budget, ctx)
+    return found
+
+
+def _evaluate(budget: Budget, ctx: BudgetContext) -> list[Evaluation]:
+    start, end = period_bounds(budget.period, ctx.now, ctx.zone)
+    key = period_key(budget.period, ctx.now, ctx.zone)
+    in_period = within(ctx.hours, hour_of(start), ctx.now)
+    spent = _sum(budget.spend(r) for r in in_period).usd
+    amount = budget.amount_usd
+    base = {"budget": budget.label, "period": key}
+    out: list[Evaluation] = []
+    crossed = [t for t in budget.thresholds if spent >= amount * t / 100]
+    for t in budget.thresholds:
+        labels = {**base, "threshold": str(t)}
+        new = crossed and t == crossed[-1]
+        if new or _fired(THRESHOLD, labels, ctx):
+            line = f"{_pct(spent, amount)} of the {budget.label} budget ({_usd(amount)}) spent"
+            out.append(
+                _alert(
+                    budget,
+                    THRESHOLD,
+                    labels,
+                    spent,
+                    amount * t / 100,
+                    in_period,
+                    f"{line}: {_usd(spent)}, crossed {t}%",
+                    start,
+                    end,
+                    t >= 100,
+                )
+            )
+    remaining_time = end - ctx.now
+    if budget.forecast and spent < amount:
+        labels = {**base}
+        rate_start = hour_of(ctx.now) - budget.window + HOUR
+        recent = _sum(budget.spend(r) for r in within(ctx.hours, rate_start, ctx.now)).usd
+        elapsed = ctx.now - max(rate_start, hour_of(start))
+        enough = ctx.now - start >= budget.window
+        projected = spent + _per_second(recent, elapsed) * Decimal(remaining_time.total_seconds())
+        if (enough and projected > amount) or _fired(FORECAST, labels, ctx):
+            out.append(
+                _alert(
+                    budget,
+                    FORECAST,
+                    labels,
+                    float(projected),
+                    amount,
+                    in_period,
+                    f"{budget.label} budget forecast {_usd(projected)} by period end, "
+                    f"over {_usd(amount)} ({_usd(spent)} spent so far)",
+                    start,
+                    end,
+                )
+            )
+    if budget.burn_rate_horizon_hours:
+        labels = {**base}
+        horizon = timedelta(hours=budget.burn_rate_horizon_hours)
+        burn_start = max(hour_of(ctx.now) - HOUR, hour_of(start))
+        burning = within(ctx.hours, burn_start, ctx.now)
+        rate = _per_second(_sum(budget.spend(r) for r in burning).usd, ctx.now - burn_start)
+        left = amount - spent
+        exhausts = rate > 0 and left > 0 and left / rate <= Decimal(horizon.total_seconds())
+        if exhausts or _fired(BURN_RATE, labels, ctx):
+            hourly = rate * 3600
+            out.append(
+                _alert(
+                    budget,
+                    BURN_RATE,
+                    labels,
+                    float(hourly),
+                    amount,
+                    burning,
+                    f"spending {_usd(hourly)}/h: the {budget.label} budget "
+                    f"({_usd(left)} left of {_usd(amount)}) runs out within "
+                    f"{budget.burn_rate_horizon_hours:g} h",
+                    start,
+                    end,
+                )
+            )
+    return out
+
+
+def _alert(
+    budget: Budget,
+    rule: str,
+    labels: dict[str, str],
+    value: float | Decimal,
+    threshold: float | Decimal,
+    spenders: Sequence[Rollup],
+    summary: str,
+    start: datetime,
+    end: datetime,
+    critical: bool = False,
+) -> Evaluation:
+    details = {
+        "budget": f"{_usd(budget.amount_usd)} {budget.period}, {budget.scope}",
+        "period": f"{start.isoformat()} to {end.isoformat()}",
+        **top_spenders(budget, spenders),
+    }
+    top = details.get("top models") or details.get("top principals") or ""
+    return Evaluation(
+        rule=rule,
+        labels=labels,
+        firing=True,
+        severity=Severity.CRITICAL if critical else budget.severity,
+        value=float(value),
+        threshold=float(threshold),
+        unit="USD",
+        onset=None,
+        summary=summary + (f"; top: {top}" if top else ""),
+        details=details,
+        repeat_interval_minutes=int((end - start).total_seconds() // 60) * 2,
+    )
+
+
+def top_spenders(budget: Budget, rollups: Sequence[Rollup], n: int = 3) -> dict[str, str]:
+    """The biggest models, principals and tags behind a budget's spend, with shares."""
+    merged = combined(rollups, rollups[0].hour) if rollups else None
+    if merged is None:
+        return {}
+    scoped = _scoped(budget, merged)
+    total = budget.spend(merged).usd
+    found: dict[str, str] = {}
+    for name, table in (
+        ("models", scoped.models),
+        ("principals", scoped.principals),
+        ("tags", scoped.tags),
+    ):
+        ranked = sorted(table.items(), key=lambda kv: kv[1].usd, reverse=True)
+        shown = [f"{k} {_usd(t.usd)} ({_pct(t.usd, total)})" for k, t in ranked[:n] if t.usd > 0]
+        if shown:
+            found[f"top {name}"] = ", ".join(shown)
+    return found
+
+
+def _scoped(budget: Budget, merged: Rollup) -> Rollup:
+    """The models, principals and tags inside the budget's own slice of spend."""
+    if budget.model:
+        glob = budget.model
+        return Rollup(
+            hour=merged.hour,
+            models={k: t for k, t in merged.models.items() if fnmatchcase(k, glob)},
+            principals=_regroup(merged.model_principal, lambda a: fnmatchcase(a, glob), 1),
+            tags=_regroup(merged.tag_model, lambda b: fnmatchcase(b, glob), 0),
+        )
+    if budget.principal:
+        who = budget.principal
+        return Rollup(
+            hour=merged.hour,
+            principals={k: t for k, t in merged.principals.items() if k == who},
+            models=_regroup(merged.model_principal, lambda b: b == who, 0),
+            tags=_regroup(merged.tag_principal, lambda b: b == who, 0),
+        )
+    if budget.tag:
+        tag = next(f"{k}={v}" for k, v in budget.tag.items())
+        return Rollup(
+            hour=merged.hour,
+            tags={k: t for k, t in merged.tags.items() if k == tag},
+            models=_regroup(merged.tag_model, lambda a: a == tag, 1),
+            principals=_regroup(merged.tag_principal, lambda a: a == tag, 1),
+        )
+    return merged
+
+
+def _regroup(pairs: dict[str, Tally], keep: Callable[[str], bool], show: int) -> dict[str, Tally]:
+    """Sum the cross slices whose other half passes ``keep``, keyed by half ``show``."""
+    grouped: dict[str, Tally] = {}
+    for key, tally in pairs.items():
+        halves = key.split(PAIR, 1)
+        if len(halves) != 2:
+            continue
+        if keep(halves[1 - show]):
+            grouped.setdefault(halves[show], Tally()).merge(tally)
+    return grouped
+
+
+def _fired(rule: str, labels: dict[str, str], ctx: BudgetContext) -> bool:
+    return fingerprint(rule, labels) in ctx.firing
+
+
+def _sum(tallies: Iterable[Tally]) -> Tally:
+    total = Tally()
+    for tally in tallies:
+        total.merge(tally)
+    return total
+
+
+def _per_second(usd: Decimal, span: timedelta) -> Decimal:
+    seconds = Decimal(max(span.total_seconds(), 60.0))
+    return usd / seconds
+
+
+def _usd(value: Decimal | float) -> str:
+    return f"${Decimal(value):,.2f}"
+
+
+def _pct(part: Decimal, whole: Decimal) -> str:
+    return f"{(part / whole * 100):.0f}%" if whole else "n/a"

@@ -1,0 +1,159 @@
+"""One Bedrock model-invocation log record, reduced to what cost and stats need.
+
+``parse_record`` reads a record's JSON and keeps only counts and identifiers: prompt and
+answer bodies are never kept. A record that is not a usable invocation log raises
+``MalformedRecord`` whose message names the problem, never the content.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from alarms.model import Frozen
+from alarms.pricing import TokenCounts, is_application_profile, plain_model_id, strip_geo
+
+SCHEMA = "ModelInvocationLog"
+
+
+class MalformedRecord(ValueError):
+    """The record cannot be used; the message says why without quoting it."""
+
+
+class UsageRecord(Frozen):
+    """Who called which model when, with how many tokens (no bodies)."""
+
+    time: datetime
+    request_id: str
+    operation: str
+    model_id: str  # as logged: a model id, a profile id or an ARN
+    base_model: str  # the model behind it (an unresolved application profile stays an ARN)
+    inference_profile: str | None = None  # the cross-region or application profile used
+    region: str | None = None
+    inference_region: str | None = None
+    identity_arn: str = ""
+    principal: str = ""
+    tags: dict[str, str] = {}
+    tokens: TokenCounts = TokenCounts()
+    latency_ms: int | None = None
+    stop_reason: str | None = None
+    error_code: str | None = None
+
+
+def principal_of(arn: str) -> str:
+    """A readable caller: role name for assumed roles and roles, user name for users."""
+    if not arn:
+        return "unknown"
+    resource = arn.split(":", 5)[-1]
+    kind, _, rest = resource.partition("/")
+    parts = [p for p in rest.split("/") if p]
+    if kind == "assumed-role" and parts:
+        return parts[0]
+    if kind in ("user", "role", "federated-user") and parts:
+        return parts[-1]
+    if resource == "root":
+        return "root"
+    return resource or arn
+
+
+def parse_record(message: str | bytes) -> UsageRecord:
+    """The UsageRecord in one log event's message; raises MalformedRecord."""
+    try:
+        data = json.loads(message)
+    except (ValueError, UnicodeDecodeError):
+        raise MalformedRecord("not JSON") from None
+    if not isinstance(data, dict):
+        raise MalformedRecord("not a JSON object")
+    return record_from(data)
+
+
+def record_from(data: dict[str, Any]) -> UsageRecord:
+    """The UsageRecord in an already decoded invocation-log record."""
+    if data.get("schemaType", SCHEMA) != SCHEMA:
+        raise MalformedRecord(f"schemaType is not {SCHEMA}")
+    model_id = _required(data, "modelId")
+    request_id = _required(data, "requestId")
+    stamp = _required(data, "timestamp")
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        raise MalformedRecord("timestamp is not ISO 8601") from None
+    if moment.tzinfo is None:
+        raise MalformedRecord("timestamp has no time zone")
+    inp = _section(data, "input")
+    out = _section(data, "output")
+    body = out.get("outputBodyJson")
+    body = body if isinstance(body, dict) else {}
+    identity = data.get("identity")
+    arn = identity.get("arn", "") if isinstance(identity, dict) else ""
+    arn = arn if isinstance(arn, str) else ""
+    plain = plain_model_id(model_id)
+    base = plain if is_application_profile(plain) else strip_geo(plain)
+    return UsageRecord(
+        time=moment,
+        request_id=request_id,
+        operation=_text(data, "operation") or "",
+        model_id=model_id,
+        base_model=base,
+        inference_profile=model_id if base != plain or is_application_profile(plain) else None,
+        region=_text(data, "region"),
+        inference_region=_text(data, "inferenceRegion"),
+        identity_arn=arn,
+        principal=principal_of(arn),
+        tags=_tags(data.get("requestMetadata")),
+        tokens=TokenCounts(
+            input=_count(inp, "inputTokenCount"),
+            output=_count(out, "outputTokenCount"),
+            cache_read=_count(inp, "cacheReadInputTokenCount"),
+            cache_write=_count(inp, "cacheWriteInputTokenCount"),
+        ),
+        latency_ms=_latency(body),
+        stop_reason=_stop_reason(body),
+        error_code=_text(data, "errorCode"),
+    )
+
+
+def _text(data: dict[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    return value if isinstance(value, str) and value else None
+
+
+def _required(data: dict[str, Any], key: str) -> str:
+    value = _text(data, key)
+    if value is None:
+        raise MalformedRecord(f"{key} is missing or not a string")
+    return value
+
+
+def _section(data: dict[str, Any], key: str) -> dict[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise MalformedRecord(f"{key} is not an object")
+    return value
+
+
+def _count(section: dict[str, Any], key: str) -> int:
+    value = section.get(key, 0)
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise MalformedRecord(f"{key} is not a non-negative integer")
+    return value
+
+
+def _tags(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): v for k, v in value.items() if isinstance(v, str)}
+
+
+def _latency(body: dict[str, Any]) -> int | None:
+    metrics = body.get("metrics")
+    value = metrics.get("latencyMs") if isinstance(metrics, dict) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _stop_reason(body: dict[str, Any]) -> str | None:
+    value = body.get("stopReason", body.get("stop_reason"))
+    return value if isinstance(value, str) else None
