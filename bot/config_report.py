@@ -43,6 +43,10 @@ def check_config(settings: Settings, out: TextIO) -> int:
     for models in (10, 100):
         cost = monthly_cost_usd(models * per_model, settings.poll_interval_seconds)
         say(f"  polling cost for {models} models: about ${cost:,.2f}/month (GetMetricData)\n")
+    from bot.slack.delivery_status import delivery_lines  # alert delivery (issue 5)
+
+    for line in delivery_lines(settings):
+        say(line)
     for name in unknown_env_vars():
         say(f"  warning: environment variable {name} matches no setting (typo?)\n")
     return 0

@@ -12,7 +12,7 @@ from alarms.model import Alert, Evaluation
 from alarms.silences import Silence, silenced_by
 from bot.alert_store import AlertStore
 from bot.aws.errors import AwsError
-from bot.notifier import DeliveryError, Notifier
+from bot.notifier import DeliveryError, Flushing, Notifier
 from bot.poll_report import CycleReport
 from bot.silence_store import SilenceStore
 from bot.store import Conflict
@@ -61,6 +61,8 @@ class Poller:
         held = inhibitions(report.evaluations)
         for evaluation in report.evaluations:
             self._apply(evaluation, now, report, muting, held.get(evaluation.fingerprint))
+        if isinstance(self.notifier, Flushing):  # queued notices go out together, in order
+            report.failures += self.notifier.flush(now)
         log.info(
             "poll cycle done",
             extra={

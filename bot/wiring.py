@@ -6,7 +6,7 @@ import sys
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import boto3
@@ -22,7 +22,7 @@ from bot.budget_check import BudgetCheck, BudgetConfig
 from bot.feedback_check import FeedbackCheck
 from bot.feedback_service import FeedbackService
 from bot.metric_check import MetricConfig, MetricRulesCheck
-from bot.notifier import Notifier, SlackNotifier, TerminalNotifier
+from bot.notifier import Notifier, OutboxNotifier, SlackNotifier, TerminalNotifier
 from bot.poller import Check, Poller
 from bot.pricing import Pricer
 from bot.settings import Settings
@@ -30,6 +30,9 @@ from bot.store import StateStore, open_store
 from bot.usage.estimate import estimated_hours
 from bot.usage.ingest import UsageIngest
 from bot.usage.logsource import LogReader, logging_status
+
+if TYPE_CHECKING:
+    from bot.slack.delivery import Deliverer
 
 
 def aws_region(session: boto3.session.Session | None = None) -> str:
@@ -48,10 +51,13 @@ def slack_client(settings: Settings) -> WebClient | None:
     )
 
 
-def notifier(settings: Settings) -> Notifier:
+def notifier(settings: Settings, store: StateStore | None = None) -> Notifier:
+    """Slack through the outbox when Slack is configured (and a store is given), else stdout."""
     client = slack_client(settings)
     if client is not None and settings.alert_channel:
-        return SlackNotifier(client, settings.alert_channel, aws_region())
+        if store is None:
+            return SlackNotifier(client, settings.alert_channel, aws_region())
+        return OutboxNotifier(store, deliverer(settings, store))
     return TerminalNotifier(sys.stdout)
 
 
@@ -78,11 +84,7 @@ def poller(
     checks: list[Check] = [MetricRulesCheck(metric_config(settings), reader)]
     checks.append(FeedbackCheck(settings.active_rules, reader, settings.feedback_namespace))
     checks.append(budget_check(settings, alerts, reader, logs=logs, bedrock=bedrock))
-    return Poller(
-        checks,
-        alerts,
-        sink or notifier(settings),
-    )
+    return Poller(checks, alerts, sink or notifier(settings, alerts.store))
 
 
 # --- cost and budgets (issue 4) ---
@@ -223,3 +225,14 @@ def feedback_service(
         client = cloudwatch or boto3.client("cloudwatch", region_name=region)
         publisher = CloudWatchFeedback(client, settings.feedback_namespace)
     return FeedbackService(AskLedger(store), publisher, settings.feedback_emoji)
+
+
+def deliverer(settings: Settings, store: StateStore) -> Deliverer:
+    """Outbox delivery to the alert channel. Its client does not sleep on 429: the outbox
+    keeps the notice and retries after ``Retry-After``."""
+    from bot.slack.delivery import Deliverer
+
+    client = WebClient(
+        token=settings.secret("slack_bot_token"), base_url=settings.slack_api_url, timeout=10
+    )
+    return Deliverer(client, settings.alert_channel or "", store, aws_region())

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import signal
+from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from bot import wiring
@@ -17,12 +18,38 @@ from bot.slack.server import bound_url, make_server
 log = logging.getLogger(__name__)
 
 
+OUTBOX_INTERVAL_SECONDS = 20
+
+
 def start_polling(settings: Settings, services: wiring.Services) -> Any:
-    """The poll scheduler in a background thread, sharing the app's state store."""
+    """The poll scheduler in a background thread, sharing the app's state store.
+
+    Besides the poll, a short job delivers the outbox between polls, so a notice held back
+    by a Slack outage or ``Retry-After`` goes out soon after Slack is back.
+    """
+    from bot.notifier import Flushing
     from bot.schedule import start_background
 
     poller = wiring.poller(settings, store=services.store)
-    return start_background(poller, settings.poll_interval_seconds)
+    scheduler = start_background(poller, settings.poll_interval_seconds)
+    if isinstance(poller.notifier, Flushing):
+        scheduler.add_job(
+            _flush_outbox,
+            "interval",
+            args=[poller.notifier],
+            seconds=OUTBOX_INTERVAL_SECONDS,
+            id="outbox",
+            coalesce=True,
+            max_instances=1,
+        )
+    return scheduler
+
+
+def _flush_outbox(notifier: Any) -> None:
+    try:
+        notifier.flush(datetime.now(UTC))
+    except Exception:
+        log.exception("outbox delivery failed; retrying on the next tick")
 
 
 def _exit_on_sigterm() -> None:

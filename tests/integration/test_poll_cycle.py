@@ -34,10 +34,14 @@ def test_spike_alerts_once_then_resolves(cloudwatch: Any, slack: FakeSlack) -> N
     seed_healthy(cloudwatch, END, END + timedelta(minutes=30))
     poller.run_once(END + timedelta(minutes=30, seconds=30))
     posts = slack.of("chat.postMessage")
-    assert len(posts) == 2
-    assert (
-        posts[1].args["text"].startswith(f"[RESOLVED] Resolved: Latency spike on {SPIKY.model_id}")
-    )
+    assert len(posts) == 2  # the resolution is a reply in the alert's thread ...
+    original = slack.of("chat.postMessage")[0]
+    ts = "1700000000.000001"
+    assert posts[1].args["thread_ts"] == ts
+    assert posts[1].args["text"].startswith(f":white_check_mark: Resolved: *{SPIKY.model_id}*")
+    [edit] = slack.of("chat.update")  # ... and the original message now says it is over
+    assert edit.args["ts"] == ts and edit.args["channel"] == original.args["channel"]
+    assert edit.args["text"].startswith(f"Resolved: Latency spike on {SPIKY.model_id}")
 
 
 def test_slack_outage_keeps_the_alert_for_the_next_cycle(cloudwatch: Any, slack: FakeSlack) -> None:
@@ -47,7 +51,8 @@ def test_slack_outage_keeps_the_alert_for_the_next_cycle(cloudwatch: Any, slack:
     poller = make_poller(cloudwatch)
     slack.fail("chat.postMessage", Failure(status=200, error="fatal_error"))
     failed = poller.run_once(END + timedelta(seconds=30))
-    assert failed.failures and failed.notices == []
+    assert failed.failures == ["1 notice(s) queued, retried later: Slack error: fatal_error"]
+    assert len(failed.notices) == 1  # queued in the outbox: the poller's part is done
     retried = poller.run_once(END + timedelta(minutes=1))
-    assert len(retried.notices) == 1
+    assert retried.failures == [] and retried.notices == []
     assert [c.args["channel"] for c in slack.of("chat.postMessage")] == ["C0ALERTS", "C0ALERTS"]
