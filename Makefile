@@ -18,6 +18,7 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check alarms bot tests benchmarks
 	$(BIN)/ruff format --check alarms bot tests benchmarks
+	$(BIN)/cfn-lint infra/template.yaml
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

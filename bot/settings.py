@@ -177,6 +177,12 @@ class Settings(BaseSettings):
             raise ValueError("must not start with AWS/ (reserved by AWS), e.g. GenAIOps/Feedback")
         return value
 
+    # --- scale out on AWS (issue 7) ---
+    slack_secret_arn: str | None = Field(
+        default=None,
+        description="Secrets Manager secret (JSON) holding the Slack tokens, read on Lambda.",
+    )
+
     @field_validator("slack_api_url")
     @classmethod
     def _normalise_url(cls, value: str) -> str:

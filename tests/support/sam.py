@@ -30,12 +30,18 @@ def expanded_template(parameters: dict[str, str], code_uri: str = "s3://code/bot
 
 
 def without(template: dict[str, Any], types: set[str]) -> dict[str, Any]:
-    """A copy without resources of ``types`` (and outputs that mention them)."""
+    """A copy without resources of ``types``, what refers to them, and outputs that do."""
     kept = {k: v for k, v in template["Resources"].items() if v["Type"] not in types}
-    gone = set(template["Resources"]) - set(kept)
-    outputs = {
-        k: v
-        for k, v in template.get("Outputs", {}).items()
-        if not any(name in json.dumps(v) for name in gone)
-    }
+    while True:
+        gone = set(template["Resources"]) - set(kept)
+        still = {k: v for k, v in kept.items() if not _mentions(v, gone)}
+        if len(still) == len(kept):
+            break
+        kept = still
+    outputs = {k: v for k, v in template.get("Outputs", {}).items() if not _mentions(v, gone)}
     return {**template, "Resources": kept, "Outputs": outputs}
+
+
+def _mentions(value: Any, names: set[str]) -> bool:
+    text = json.dumps(value)
+    return any(f'"{n}"' in text or "${" + n + "}" in text or "${" + n + "." in text for n in names)

@@ -1,0 +1,1 @@
+"""Running on AWS Lambda: settings from Secrets Manager, X-Ray tracing, log payloads."""

@@ -1,0 +1,96 @@
+"""AWS Lambda entrypoints: Slack requests, the scheduled poll, and pushed invocation logs.
+
+Each function builds its object graph on the first invocation of a container (through
+``bot.wiring``, exactly as the CLI does) and reuses it while the container is warm. Imports
+that only one entrypoint needs happen inside it, to keep every cold start small.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.aws_lambda.tracing import start_tracing, subsegment
+
+log = logging.getLogger(__name__)
+_warm: dict[str, Any] = {}
+
+
+def slack_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Slack commands, events and buttons from the HTTP API (or a Function URL).
+
+    Bolt acks within Slack's 3 s and re-invokes this function asynchronously for each lazy
+    listener (``lambda:InvokeFunction`` on itself); that second invocation lands here too.
+    """
+    handler = _warm.get("slack") or _warm.setdefault("slack", _slack_request_handler())
+    with subsegment("slack.request", lazy=int(_is_lazy(event))):
+        response: dict[str, Any] = handler.handle(event, context)
+    return response
+
+
+def poll_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """One poll cycle, run by EventBridge Scheduler; ``event["time"]`` is the scheduled time.
+
+    Evaluating at the scheduled time (not the clock) makes a retried invocation decide exactly
+    what the first one would have; conditional writes stop it from notifying twice.
+    """
+    poller = _warm.get("poller") or _warm.setdefault("poller", _poller())
+    now = scheduled_time(event) or datetime.now(UTC)
+    with subsegment("poll.cycle"):
+        report = poller.run_once(now)
+    return {
+        "at": now.isoformat(),
+        "models": len(report.models),
+        "notices": len(report.notices),
+        "failures": report.failures,
+        "api_calls": report.api_calls,
+        "metrics_requested": report.metrics_requested,
+    }
+
+
+def scheduled_time(event: dict[str, Any]) -> datetime | None:
+    """The ``time`` of a Scheduler (or EventBridge) event, as an aware datetime."""
+    value = event.get("time") if isinstance(event, dict) else None
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        log.warning("ignoring unparseable scheduled time", extra={"time": value[:40]})
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _settings() -> Any:
+    settings = _warm.get("settings")
+    if settings is None:
+        from bot import logs
+        from bot.aws_lambda.config import lambda_settings
+
+        settings = _warm["settings"] = lambda_settings()
+        logs.configure(settings.log_level)
+        start_tracing()
+    return settings
+
+
+def _poller() -> Any:
+    from bot import wiring
+
+    return wiring.poller(_settings())
+
+
+def _slack_request_handler() -> Any:
+    from slack_bolt.adapter.aws_lambda import SlackRequestHandler
+
+    from bot import wiring
+    from bot.slack.app import build_app
+
+    settings = _settings()
+    app = build_app(settings, wiring.services(settings), process_before_response=True)
+    return SlackRequestHandler(app)
+
+
+def _is_lazy(event: dict[str, Any]) -> bool:
+    headers = event.get("headers") or {}
+    return "x-slack-bolt-lazy-only" in {str(name).lower() for name in headers}
