@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App
 from slack_bolt.error import BoltError
@@ -22,6 +23,9 @@ from bot.wiring import Services
 log = logging.getLogger(__name__)
 
 Register = Callable[[App, Services], None]
+
+# Bolt runs acks and lazy listeners on one pool; slow asks must never hold an ack back.
+LISTENER_THREADS = 64
 
 # Order matters only for middleware: dedupe first, then listeners.
 LISTENERS: list[Register] = [
@@ -56,6 +60,11 @@ def build_app(
             client=services.slack,
             signing_secret=signing_secret,
             process_before_response=process_before_response,
+            # Acks and lazy work share Bolt's listener pool: make it wide enough that slow
+            # asks in flight never queue an ack past Slack's 3-second limit.
+            listener_executor=ThreadPoolExecutor(
+                max_workers=LISTENER_THREADS, thread_name_prefix="bolt-listener"
+            ),
         )
     except BoltError as exc:
         raise SlackAppError(f"Slack rejected the bot token: {_reason(exc)}") from None

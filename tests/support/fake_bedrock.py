@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -49,6 +50,7 @@ class Reply:
     error: str | None = None
     message: str = "failed"
     times: int = 1  # how many calls this reply answers (errors repeat for retries)
+    delay_seconds: float = 0.0  # how long the model "thinks" before answering
 
 
 @dataclass
@@ -105,6 +107,8 @@ def _handler(fake: FakeBedrock) -> type[BaseHTTPRequestHandler]:
             with fake._lock:
                 fake.calls.append(ConverseCall(model_id, json.loads(body), dict(self.headers)))
             reply = fake.next_reply(model_id)
+            if reply.delay_seconds:
+                time.sleep(reply.delay_seconds)
             if reply.error:
                 payload = {"__type": reply.error, "message": reply.message}
                 self._send(STATUS.get(reply.error, 400), payload, reply.error)
