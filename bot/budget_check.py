@@ -40,6 +40,7 @@ class BudgetConfig:
     zone: tzinfo
     backfill_max: timedelta
     settle: timedelta
+    pull: bool = True  # False when a subscription filter pushes the logs (usage_source=push)
 
 
 class BudgetCheck:
@@ -90,7 +91,13 @@ class BudgetCheck:
             if not self.config.budgets:
                 return [], True
             return self._estimate(start, now), True
-        ingest = self._ingest_for(status.log_group)
+        if self.config.pull:
+            self._pull(status.log_group, start, now)
+        lookback = min(hour_of(start), hour_of(now) - UNPRICED_WINDOW)
+        return self.rollups.hours(lookback, now + timedelta(hours=1)), False
+
+    def _pull(self, log_group: str, start: datetime, now: datetime) -> None:
+        ingest = self._ingest_for(log_group)
         self.last_ingest = ingest.run(start, now - self.config.settle)
         if self.last_ingest.stopped:
             log.info("usage read stopped early", extra={"reason": self.last_ingest.stopped})
@@ -99,8 +106,6 @@ class BudgetCheck:
                 "malformed invocation-log records skipped",
                 extra={"count": self.last_ingest.malformed},
             )
-        lookback = min(hour_of(start), hour_of(now) - UNPRICED_WINDOW)
-        return self.rollups.hours(lookback, now + timedelta(hours=1)), False
 
     def evaluate(self, now: datetime, report: CycleReport) -> list[Evaluation]:
         hours, estimated = self.hours(now)

@@ -49,6 +49,34 @@ def poll_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     }
 
 
+def usage_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Invocation-log records pushed by the subscription filter, added to the usage roll-ups.
+
+    Parsed, priced and summed by the same code the poller uses when it reads the log group.
+    A redelivered batch is ignored. A payload that is not a delivery is logged and dropped
+    (retrying cannot fix it); AWS failures raise, so Lambda retries the delivery.
+    """
+    from bot.usage.ingest import ingest_delivery
+    from bot.usage.subscription import PayloadError, decode_payload
+
+    settings = _settings()
+    store, pricer = _warm.get("usage") or _warm.setdefault("usage", _usage_parts())
+    try:
+        group, events = decode_payload(event)
+    except PayloadError as exc:
+        log.error("not a log subscription delivery; dropped", extra={"reason": str(exc)})
+        return {"events": 0, "records": 0, "dropped": str(exc)}
+    with subsegment("usage.ingest", events=len(events)):
+        report = ingest_delivery(store, pricer, settings.tag_keys, events)
+    return {
+        "log_group": group,
+        "events": len(events),
+        "records": report.records,
+        "malformed": report.malformed,
+        "unpriced": sorted(report.unpriced),
+    }
+
+
 def scheduled_time(event: dict[str, Any]) -> datetime | None:
     """The ``time`` of a Scheduler (or EventBridge) event, as an aware datetime."""
     value = event.get("time") if isinstance(event, dict) else None
@@ -78,6 +106,14 @@ def _poller() -> Any:
     from bot import wiring
 
     return wiring.poller(_settings())
+
+
+def _usage_parts() -> tuple[Any, Any]:
+    from bot import wiring
+    from bot.store import open_store
+
+    settings = _settings()
+    return open_store(settings.state_url), wiring.pricer(settings)
 
 
 def _slack_request_handler() -> Any:

@@ -182,6 +182,11 @@ class Settings(BaseSettings):
         default=None,
         description="Secrets Manager secret (JSON) holding the Slack tokens, read on Lambda.",
     )
+    usage_source: Literal["pull", "push"] = Field(
+        default="pull",
+        description="pull: the poller reads invocation logs; push: a subscription filter "
+        "delivers them to the usage function and the poller only reads the roll-ups.",
+    )
 
     @field_validator("slack_api_url")
     @classmethod

@@ -113,6 +113,7 @@ def budget_check(
         zone=ZoneInfo(settings.budget_timezone),
         backfill_max=timedelta(days=settings.usage_backfill_max_days),
         settle=timedelta(seconds=settings.usage_settle_seconds),
+        pull=settings.usage_source == "pull",
     )
     return BudgetCheck(
         config,

@@ -59,6 +59,8 @@ def stack(aws: str, template: Any) -> dict[str, Any]:
         "AlertChannel": "C0ALERTS",
         "EnableUsageSubscription": "true",
         "InvocationLogRetentionDays": "14",
+        "MonthlyBudgetUsd": "2500",
+        "AskModelId": "us.anthropic.claude-3-5-haiku-20241022-v1:0",
     }
     cfn.create_stack(
         StackName=STACK,
@@ -191,6 +193,7 @@ def test_metric_writes_are_pinned_to_the_bots_namespaces(stack: dict[str, Any]) 
     [
         ("SlackFunction", "bot.lambda_handlers.slack_handler"),
         ("PollerFunction", "bot.lambda_handlers.poll_handler"),
+        ("UsageFunction", "bot.lambda_handlers.usage_handler"),
     ],
 )
 def test_functions_are_traced_and_keep_secrets_out_of_env(
@@ -216,6 +219,9 @@ def test_functions_are_traced_and_keep_secrets_out_of_env(
     assert unknown_env_vars() == []  # every variable the template sets is a setting
     settings = load_settings(None)
     assert settings.alert_channel == "C0ALERTS" and settings.slack_secret_arn == stack["secret"]
+    assert settings.usage_source == "push"  # the subscription filter is on in this stack
+    assert [(b.period, b.amount_usd) for b in settings.all_budgets] == [("monthly", 2500)]
+    assert settings.ask_default_model == "us.anthropic.claude-3-5-haiku-20241022-v1:0"
 
 
 def test_logs_have_retention(stack: dict[str, Any]) -> None:

@@ -1,0 +1,108 @@
+"""The usage function: invocation-log records pushed by a subscription filter (gzip+base64)."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from bot import lambda_handlers
+from bot.store import open_store
+from bot.usage.summary import usage_summary
+from tests.integration.test_lambda_handlers import lambda_env  # noqa: F401 (fixture)
+from tests.support.bedrock import write_invocation_logs
+from tests.support.fake_lambda import LambdaContext
+
+SAMPLE = json.loads(
+    (Path(__file__).parents[1] / "fixtures" / "invocation-log-converse.json").read_text()
+)
+GROUP = "/aws/bedrock/modelinvocations"
+pytestmark = pytest.mark.usefixtures("lambda_env")  # a fresh container, state in DynamoDB
+START = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
+
+
+def records(count: int) -> list[dict[str, Any]]:
+    """``count`` Converse calls a minute apart, each with its own request id."""
+    return [
+        {
+            **SAMPLE,
+            "requestId": f"req-{i:04d}",
+            "timestamp": (START + timedelta(minutes=i)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+        for i in range(count)
+    ]
+
+
+def delivery(items: list[dict[str, Any]], kind: str = "DATA_MESSAGE") -> dict[str, Any]:
+    """The Lambda event a subscription filter sends: gzip, base64, JSON (as Logs sends it)."""
+    body = {
+        "messageType": kind,
+        "owner": "123456789012",
+        "logGroup": GROUP,
+        "logStream": "aws/bedrock/modelinvocations",
+        "subscriptionFilters": ["genai-ops-usage"],
+        "logEvents": [
+            {
+                "id": f"3{i:055d}",
+                "timestamp": int(START.timestamp() * 1000) + i * 60_000,
+                "message": json.dumps(item),
+            }
+            for i, item in enumerate(items)
+        ],
+    }
+    data = base64.b64encode(gzip.compress(json.dumps(body).encode())).decode()
+    return {"awslogs": {"data": data}}
+
+
+def calls_and_tokens(url: str) -> tuple[int, int]:
+    summary = usage_summary(open_store(url), START, START + timedelta(hours=2))
+    return summary.total.calls, summary.total.tokens
+
+
+def test_a_delivery_is_counted_once_even_when_redelivered() -> None:
+    event = delivery(records(5))
+    first = lambda_handlers.usage_handler(event, LambdaContext("genai-ops-usage"))
+    again = lambda_handlers.usage_handler(event, LambdaContext("genai-ops-usage"))
+
+    assert first == {
+        "log_group": GROUP,
+        "events": 5,
+        "records": 5,
+        "malformed": 0,
+        "unpriced": [],
+    }
+    assert again["records"] == 5  # parsed again, but the roll-ups ignore the repeat
+    url = lambda_handlers._warm["settings"].state_url
+    assert calls_and_tokens(url) == (5, 5 * (41 + 388))
+
+
+def test_control_messages_and_garbage_change_nothing() -> None:
+    control = lambda_handlers.usage_handler(delivery([], "CONTROL_MESSAGE"), LambdaContext())
+    garbage = lambda_handlers.usage_handler({"awslogs": {"data": "bm90IGd6aXA="}}, LambdaContext())
+    assert control["records"] == 0
+    assert garbage["records"] == 0 and "gzip" in garbage["dropped"]
+
+
+def test_push_mode_poller_reads_rollups_without_counting_logs_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("GENAI_OPS_USAGE_SOURCE", "push")
+    monkeypatch.setenv("GENAI_OPS_INVOCATION_LOG_GROUP", GROUP)
+    monkeypatch.setenv("GENAI_OPS_DAILY_BUDGET_USD", "100")
+    items = records(4)
+    write_invocation_logs(boto3.client("logs"), GROUP, items)  # what the poller could read
+    lambda_handlers.usage_handler(delivery(items), LambdaContext("genai-ops-usage"))
+
+    polled = lambda_handlers.poll_handler(
+        {"time": "2026-11-20T15:30:00Z"}, LambdaContext("genai-ops-poller")
+    )
+
+    assert polled["failures"] == []
+    url = lambda_handlers._warm["settings"].state_url
+    assert calls_and_tokens(url) == (4, 4 * (41 + 388))
