@@ -12,9 +12,7 @@ from datetime import datetime, timedelta
 from alarms.feedback import FeedbackTotals
 from alarms.model import SeriesKey
 from bot.aws.cloudwatch import CloudWatchReader
-from bot.aws.feedback_metrics import DEFAULT_NAMESPACE
-
-METRICS = ("PositiveFeedback", "NegativeFeedback")
+from bot.aws.feedback_metrics import DEFAULT_NAMESPACE, METRICS
 
 
 def period_for(window: timedelta) -> int:
@@ -29,12 +27,18 @@ def feedback_by_model(
     namespace: str = DEFAULT_NAMESPACE,
 ) -> dict[str, FeedbackTotals]:
     """Net positive and negative votes per model id in [start, end); models with feedback
-    metrics but no votes in the window are included with zeros."""
+    metrics but no votes in the window are included with zeros.
+
+    Usage (e.g. ``/genai-stats``)::
+
+        totals = feedback_by_model(CloudWatchReader(cloudwatch), start, end, namespace)
+        totals["amazon.nova-pro-v1:0"].votes, totals["amazon.nova-pro-v1:0"].positive_share
+    """
+    # Every vote change publishes both metrics, so listing one finds every model.
     models = sorted(
         {
             dims[0][1]
-            for metric in METRICS
-            for dims in reader.list_dimensions(namespace, metric)
+            for dims in reader.list_dimensions(namespace, METRICS[0])
             if len(dims) == 1 and dims[0][0] == "ModelId"
         }
     )

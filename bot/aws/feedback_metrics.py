@@ -15,6 +15,14 @@ from typing import Any, Protocol, TextIO
 from bot.aws.errors import AWS_FAILURES, explain
 
 DEFAULT_NAMESPACE = "GenAIOps/Feedback"
+METRICS = ("PositiveFeedback", "NegativeFeedback")
+
+
+def both_metrics(changes: Sequence[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Every vote change carries both metrics (0 where unchanged): dashboards show zeros, not
+    gaps, and one ListMetrics call finds every model with feedback."""
+    given = dict(changes)
+    return [(metric, given.get(metric, 0)) for metric in METRICS]
 
 
 class FeedbackPublisher(Protocol):
@@ -40,7 +48,7 @@ class CloudWatchFeedback:
                 "Value": float(delta),
                 "Unit": "Count",
             }
-            for metric, delta in changes
+            for metric, delta in both_metrics(changes)
         ]
         try:
             self.client.put_metric_data(Namespace=self.namespace, MetricData=data)
@@ -66,6 +74,7 @@ def emf_record(
     namespace: str, model_id: str, changes: Sequence[tuple[str, int]], at: datetime
 ) -> dict[str, Any]:
     """The EMF document for one vote change."""
+    changes = both_metrics(changes)
     record: dict[str, Any] = {
         "_aws": {
             "Timestamp": int(at.timestamp() * 1000),

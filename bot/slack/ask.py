@@ -3,11 +3,18 @@
 The answer is posted with ``chat.postMessage`` and its channel and ts recorded, so reactions
 on it become feedback. ``compare`` posts a summary, then one rateable answer per model in its
 thread. Problems reach only the asker (ephemeral, through ``response_url``).
+
+Bolt runs ack functions and lazy listeners on one thread pool; asks that wait seconds for a
+model would fill it and starve every later ack past Slack's 3 s. So in a long-running process
+the lazy listener hands the ask to a pool of its own and returns at once; on Lambda
+(``process_before_response``) Bolt gives the lazy listener an invocation of its own and the
+ask runs there.
 """
 
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +29,7 @@ from bot.aws.bedrock_runtime import Caller
 from bot.slack.ask_render import answer_messages, compare_summary
 
 log = logging.getLogger(__name__)
+ASK_WORKERS = 16  # asks talking to Bedrock at once per process; more wait their turn
 
 
 def register(app: App, services: wiring.Services) -> None:
@@ -38,7 +46,26 @@ def register(app: App, services: wiring.Services) -> None:
         names = ", ".join(f"`{model}`" for model in request.models)
         ack(text=f":hourglass_flowing_sand: Asking {names}…")
 
+    workers = (
+        None
+        if app.process_before_response
+        else ThreadPoolExecutor(max_workers=ASK_WORKERS, thread_name_prefix="genai-ask")
+    )
+
     def answer(command: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        if workers is None:
+            run_ask(command, client, respond)
+        else:
+            workers.submit(run_ask, command, client, respond)
+
+    def run_ask(command: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        try:
+            ask(command, client, respond)
+        except Exception:
+            log.exception("ask failed")
+            respond(text=":warning: Something went wrong; the ask was not answered.")
+
+    def ask(command: dict[str, Any], client: WebClient, respond: Respond) -> None:
         now = datetime.now(UTC)
         caller = Caller(command.get("user_id", ""), command.get("channel_id", ""))
         try:

@@ -4,6 +4,7 @@ answers out to the fake Slack, Converse to the fake bedrock-runtime, metrics int
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -210,3 +211,21 @@ def test_long_answers_split_errors_and_limits_reach_only_the_asker(
     posts(slack, 3)
     assert len(bedrock.calls) == 7
     assert len(slack.of("chat.postMessage")) == 3
+
+
+def test_acks_stay_fast_while_slow_asks_are_in_flight(
+    bedrock: FakeBedrock, slack: FakeSlack, aws: str, tmp_path: Path
+) -> None:
+    """Bolt acks and lazy listeners share one small thread pool: asks waiting on a slow model
+    must not hold it, or later commands miss Slack's 3 s and get "unhandled request"."""
+    bedrock.default = Reply(delay_seconds=2.0)
+    asks = 12
+    env = {"GENAI_OPS_ASK_DEFAULT_MODEL": NOVA, "GENAI_OPS_ASK_RATE_LIMIT_PER_HOUR": "100"}
+    with running_bot(tmp_path, slack, "--no-poll", env=env) as bot:
+        with ThreadPoolExecutor(asks) as pool:
+            replies = list(
+                pool.map(lambda i: bot.command("/genai-ask", f"q{i}", user_id=f"U{i}"), range(asks))
+            )
+        assert [r.status for r in replies] == [200] * asks
+        assert all("Asking" in r.body for r in replies)
+        posts(slack, asks)
