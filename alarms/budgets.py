@@ -121,103 +121,109 @@ def evaluate(budgets: Sequence[Budget], ctx: BudgetContext) -> list[Evaluation]:
     return found
 
 
+@dataclass(frozen=True)
+class _Period:
+    budget: Budget
+    ctx: BudgetContext
+    start: datetime
+    end: datetime
+    hours: list[Rollup]  # this period's roll-ups so far
+    spent: Decimal
+
+    def labels(self, **extra: str) -> dict[str, str]:
+        key = period_key(self.budget.period, self.ctx.now, self.ctx.zone)
+        return {"budget": self.budget.label, "period": key, **extra}
+
+    def spend_since(self, moment: datetime) -> tuple[list[Rollup], Decimal]:
+        hours = within(self.ctx.hours, max(moment, hour_of(self.start)), self.ctx.now)
+        return hours, _sum(self.budget.spend(r) for r in hours).usd
+
+
 def _evaluate(budget: Budget, ctx: BudgetContext) -> list[Evaluation]:
     start, end = period_bounds(budget.period, ctx.now, ctx.zone)
-    key = period_key(budget.period, ctx.now, ctx.zone)
-    in_period = within(ctx.hours, hour_of(start), ctx.now)
-    spent = _sum(budget.spend(r) for r in in_period).usd
-    amount = budget.amount_usd
-    base = {"budget": budget.label, "period": key}
-    out: list[Evaluation] = []
-    crossed = [t for t in budget.thresholds if spent >= amount * t / 100]
-    for t in budget.thresholds:
-        labels = {**base, "threshold": str(t)}
-        new = crossed and t == crossed[-1]
-        if new or _fired(THRESHOLD, labels, ctx):
-            line = f"{_pct(spent, amount)} of the {budget.label} budget ({_usd(amount)}) spent"
-            out.append(
-                _alert(
-                    budget,
-                    THRESHOLD,
-                    labels,
-                    spent,
-                    amount * t / 100,
-                    in_period,
-                    f"{line}: {_usd(spent)}, crossed {t}%",
-                    start,
-                    end,
-                    t >= 100,
-                )
+    hours = within(ctx.hours, hour_of(start), ctx.now)
+    spent = _sum(budget.spend(r) for r in hours).usd
+    period = _Period(budget, ctx, start, end, hours, spent)
+    return [*_thresholds(period), *_forecast(period), *_burn_rate(period)]
+
+
+def _thresholds(p: _Period) -> list[Evaluation]:
+    """The highest threshold crossed, plus those already announced this period."""
+    amount = p.budget.amount_usd
+    crossed = [t for t in p.budget.thresholds if p.spent >= amount * t / 100]
+    found = []
+    for t in p.budget.thresholds:
+        labels = p.labels(threshold=str(t))
+        if (crossed and t == crossed[-1]) or _fired(THRESHOLD, labels, p.ctx):
+            summary = (
+                f"{_usd(p.spent)} spent, {_pct(p.spent, amount)} of {_usd(amount)} "
+                f"({p.budget.period}), crossed {t}%"
             )
-    remaining_time = end - ctx.now
-    if budget.forecast and spent < amount:
-        labels = {**base}
-        rate_start = hour_of(ctx.now) - budget.window + HOUR
-        recent = _sum(budget.spend(r) for r in within(ctx.hours, rate_start, ctx.now)).usd
-        elapsed = ctx.now - max(rate_start, hour_of(start))
-        enough = ctx.now - start >= budget.window
-        projected = spent + _per_second(recent, elapsed) * Decimal(remaining_time.total_seconds())
-        if (enough and projected > amount) or _fired(FORECAST, labels, ctx):
-            out.append(
-                _alert(
-                    budget,
-                    FORECAST,
-                    labels,
-                    float(projected),
-                    amount,
-                    in_period,
-                    f"{budget.label} budget forecast {_usd(projected)} by period end, "
-                    f"over {_usd(amount)} ({_usd(spent)} spent so far)",
-                    start,
-                    end,
-                )
+            found.append(
+                _alert(p, THRESHOLD, labels, p.spent, amount * t / 100, p.hours, summary, t >= 100)
             )
-    if budget.burn_rate_horizon_hours:
-        labels = {**base}
-        horizon = timedelta(hours=budget.burn_rate_horizon_hours)
-        burn_start = max(hour_of(ctx.now) - HOUR, hour_of(start))
-        burning = within(ctx.hours, burn_start, ctx.now)
-        rate = _per_second(_sum(budget.spend(r) for r in burning).usd, ctx.now - burn_start)
-        left = amount - spent
-        exhausts = rate > 0 and left > 0 and left / rate <= Decimal(horizon.total_seconds())
-        if exhausts or _fired(BURN_RATE, labels, ctx):
-            hourly = rate * 3600
-            out.append(
-                _alert(
-                    budget,
-                    BURN_RATE,
-                    labels,
-                    float(hourly),
-                    amount,
-                    burning,
-                    f"spending {_usd(hourly)}/h: the {budget.label} budget "
-                    f"({_usd(left)} left of {_usd(amount)}) runs out within "
-                    f"{budget.burn_rate_horizon_hours:g} h",
-                    start,
-                    end,
-                )
-            )
-    return out
+    return found
+
+
+def _forecast(p: _Period) -> list[Evaluation]:
+    """Period-to-date spend plus the recent rate until the period ends, over the budget."""
+    amount, labels = p.budget.amount_usd, p.labels()
+    if not p.budget.forecast or (p.spent >= amount and not _fired(FORECAST, labels, p.ctx)):
+        return []
+    rate_start = hour_of(p.ctx.now) - p.budget.window + HOUR
+    _, recent = p.spend_since(rate_start)
+    rate = _per_second(recent, p.ctx.now - max(rate_start, hour_of(p.start)))
+    projected = p.spent + rate * Decimal((p.end - p.ctx.now).total_seconds())
+    enough = p.ctx.now - p.start >= p.budget.window
+    if not ((enough and projected > amount) or _fired(FORECAST, labels, p.ctx)):
+        return []
+    summary = (
+        f"on course for {_usd(projected)} by the end of the period, over {_usd(amount)} "
+        f"({_usd(p.spent)} spent so far)"
+    )
+    return [_alert(p, FORECAST, labels, projected, amount, p.hours, summary)]
+
+
+def _burn_rate(p: _Period) -> list[Evaluation]:
+    """The last hour's rate would spend what is left within the horizon."""
+    if not p.budget.burn_rate_horizon_hours:
+        return []
+    labels = p.labels()
+    horizon = Decimal(p.budget.burn_rate_horizon_hours)
+    burn_start = max(hour_of(p.ctx.now) - HOUR, hour_of(p.start))
+    burning, burnt = p.spend_since(burn_start)
+    hourly = _per_second(burnt, p.ctx.now - burn_start) * 3600
+    left = p.budget.amount_usd - p.spent
+    exhausts = hourly > 0 and left > 0 and left / hourly <= horizon
+    if not (exhausts or _fired(BURN_RATE, labels, p.ctx)):
+        return []
+    summary = (
+        f"spending {_usd(hourly)}/h: the {_usd(left)} left of {_usd(p.budget.amount_usd)} "
+        f"runs out within {horizon:g} h"
+    )
+    limit = max(left, Decimal(0)) / horizon
+    return [_alert(p, BURN_RATE, labels, hourly, limit, burning, summary, unit="USD/h")]
 
 
 def _alert(
-    budget: Budget,
+    p: _Period,
     rule: str,
     labels: dict[str, str],
-    value: float | Decimal,
-    threshold: float | Decimal,
+    value: Decimal,
+    threshold: Decimal,
     spenders: Sequence[Rollup],
     summary: str,
-    start: datetime,
-    end: datetime,
     critical: bool = False,
+    unit: str = "USD",
 ) -> Evaluation:
+    budget = p.budget
+    top = top_spenders(budget, spenders)
     details = {
         "budget": f"{_usd(budget.amount_usd)} {budget.period}, {budget.scope}",
-        "period": f"{start.isoformat()} to {end.isoformat()}",
-        **top_spenders(budget, spenders),
+        "period": f"{p.start.isoformat()} to {p.end.isoformat()}",
+        **top,
     }
-    top = details.get("top models") or details.get("top principals") or ""
+    lead = [top[k].split(", ")[0] for k in ("top principals", "top models") if k in top]
     return Evaluation(
         rule=rule,
         labels=labels,
@@ -225,11 +231,10 @@ def _alert(
         severity=Severity.CRITICAL if critical else budget.severity,
         value=float(value),
         threshold=float(threshold),
-        unit="USD",
-        onset=None,
-        summary=summary + (f"; top: {top}" if top else ""),
+        unit=unit,
+        summary=summary + (f"; top: {', '.join(lead)}" if lead else ""),
         details=details,
-        repeat_interval_minutes=int((end - start).total_seconds() // 60) * 2,
+        repeat_interval_minutes=int((p.end - p.start).total_seconds() // 60) * 2,
     )
 
 

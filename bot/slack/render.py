@@ -15,6 +15,16 @@ ICONS = {
     Severity.CRITICAL: ":rotating_light:",
 }
 RULE_TITLES = {"latency_spike": "Latency spike"}
+# cost and budgets (issue 4)
+RULE_TITLES.update(
+    {
+        "budget_threshold": "Budget",
+        "budget_forecast": "Budget forecast",
+        "budget_burn_rate": "Spend burn rate",
+        "unpriced_model": "Unpriced model",
+    }
+)
+BUDGET_FACTS = ("top models", "top principals", "top tags", "source", "how to fix")
 HEADER_LIMIT = 150
 SECTION_LIMIT = 3000
 
@@ -26,7 +36,12 @@ def clip(text: str, limit: int) -> str:
 
 
 def subject(alert: Alert) -> str:
-    return alert.labels.get("model") or alert.labels.get("guardrail") or "account"
+    return (
+        alert.labels.get("model")
+        or alert.labels.get("guardrail")
+        or alert.labels.get("budget")
+        or "account"
+    )
 
 
 def headline(alert: Alert, notice: Notice) -> str:
@@ -51,6 +66,7 @@ def facts(alert: Alert) -> list[tuple[str, str]]:
     ]
     if "invocations" in alert.details:
         rows.append(("Invocations (last period)", alert.details["invocations"]))
+    rows += [(key.capitalize(), alert.details[key]) for key in BUDGET_FACTS if key in alert.details]
     return rows
 
 

@@ -1,0 +1,115 @@
+"""Budgets through the real poller: invocation logs in moto, alerts to the fake Slack.
+
+A day of spend: steady chat traffic, then a batch job runs away. Thresholds, the forecast and
+the burn-rate alert each fire exactly once, naming the batch job; the next day starts clean.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from bot import wiring
+from bot.config import load_settings
+from bot.store import open_store
+from tests.support.fake_slack import FakeSlack
+from tests.support.invocations import invocation, put_records
+
+GROUP = "/aws/bedrock/modelinvocations"
+DAY = (datetime.now(UTC) - timedelta(days=3)).replace(hour=0, minute=0, second=0, microsecond=0)
+SONNET = "anthropic.claude-3-5-sonnet-20241022-v2:0"
+
+
+def chat(hour: int) -> dict[str, Any]:  # $3.00: 1M input tokens
+    return invocation(
+        DAY + timedelta(hours=hour, minutes=1),
+        f"chat-{hour}",
+        SONNET,
+        "chat",
+        {"team": "support"},
+        input_tokens=1_000_000,
+    )
+
+
+def batch(hour: int, n: int) -> dict[str, Any]:  # $6.00: 10M cache reads + 200k output
+    return invocation(
+        DAY + timedelta(hours=hour, minutes=10 + n),
+        f"batch-{hour}-{n}",
+        f"us.{SONNET}",
+        "batch-summarizer",
+        {"team": "research"},
+        cache_read=10_000_000,
+        output_tokens=200_000,
+    )
+
+
+def test_budget_alerts_fire_once_each_and_name_the_spender(
+    aws: str, slack: FakeSlack, tmp_path: Path
+) -> None:
+    logs = boto3.client("logs", endpoint_url=aws, region_name="us-east-1")
+    bedrock = boto3.client("bedrock", endpoint_url=aws, region_name="us-east-1")
+    logs.create_log_group(logGroupName=GROUP)
+    bedrock.put_model_invocation_logging_configuration(
+        loggingConfig={
+            "cloudWatchConfig": {"logGroupName": GROUP, "roleArn": "arn:aws:iam::1:role/logs"},
+            "textDataDeliveryEnabled": True,
+        }
+    )
+    config = tmp_path / "bot.toml"
+    config.write_text(
+        'usage_settle_seconds = 0\n[[budgets]]\nname = "all"\nperiod = "daily"\namount_usd = 100\n'
+    )
+    settings = load_settings(str(config), latency_statistic="Average")
+    store = open_store(settings.state_url)
+    poller = wiring.poller(settings, store=store, logs=logs, bedrock=bedrock)
+
+    def texts() -> list[str]:
+        return [call.args["text"] for call in slack.of("chat.postMessage")]
+
+    put_records(logs, GROUP, [chat(h) for h in range(9)])
+    put_records(
+        logs,
+        GROUP,
+        [
+            invocation(
+                DAY + timedelta(hours=3),
+                "odd",
+                "mistral.mistral-large-2407-v1:0",
+                "dev-ana",
+                input_tokens=500,
+            )
+        ],
+    )
+    poller.run_once(DAY + timedelta(hours=9, minutes=5))  # $27: quiet
+    assert len(texts()) == 1 and "Unpriced model on mistral.mistral-large-2407-v1:0" in texts()[0]
+
+    put_records(logs, GROUP, [chat(9)] + [batch(9, n) for n in range(4)] + [chat(10)])
+    poller.run_once(DAY + timedelta(hours=10, minutes=5))  # $57
+    poller.run_once(DAY + timedelta(hours=10, minutes=10))  # nothing new to say
+    fired = texts()[1:]
+    assert len(fired) == 3, fired
+    [threshold] = [t for t in fired if t.startswith("[WARNING] Budget on all: $57.00 spent")]
+    [forecast] = [t for t in fired if "Budget forecast on all" in t]
+    [burn] = [t for t in fired if "Spend burn rate on all" in t]
+    # over the day so far chat leads; in the last hour the batch job does
+    assert "Top principals: chat $33.00 (58%), batch-summarizer $24.00 (42%)" in threshold
+    assert "Top tags: team=support $33.00 (58%), team=research $24.00 (42%)" in forecast
+    assert "top: batch-summarizer $24.00 (80%)" in burn
+    assert "Top principals: batch-summarizer $24.00 (80%), chat $6.00 (20%)" in burn
+    blocks = str([c.args["blocks"] for c in slack.of("chat.postMessage")])
+    assert "batch-summarizer $24.00 (80%)" in blocks
+
+    put_records(logs, GROUP, [batch(10, n) for n in range(4)] + [chat(11)])
+    poller.run_once(DAY + timedelta(hours=11, minutes=5))  # $84
+    put_records(logs, GROUP, [batch(11, n) for n in range(4)])
+    poller.run_once(DAY + timedelta(hours=12, minutes=5))  # $108
+    later = texts()[4:]
+    assert len(later) == 2, later
+    assert "crossed 80%" in later[0] and "crossed 100%" in later[1]
+
+    poller.run_once(DAY + timedelta(days=1, minutes=30))  # a new day: nothing carried over
+    assert len(texts()) == 6
+    assert not [a for a in wiring.AlertStore(store).active() if a.rule.startswith("budget")]
