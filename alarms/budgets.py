@@ -24,6 +24,7 @@ THRESHOLD, FORECAST, BURN_RATE = "budget_threshold", "budget_forecast", "budget_
 BUDGET_RULES = (THRESHOLD, FORECAST, BURN_RATE)
 Period = Literal["daily", "monthly"]
 HOUR = timedelta(hours=1)
+METRIC_NAMES = {THRESHOLD: "spend", FORECAST: "forecast spend", BURN_RATE: "spend rate"}
 
 
 class Budget(Frozen):
@@ -219,9 +220,11 @@ def _alert(
     budget = p.budget
     top = top_spenders(budget, spenders)
     details = {
+        "metric": METRIC_NAMES[rule],
         "budget": f"{_usd(budget.amount_usd)} {budget.period}, {budget.scope}",
         "period": f"{p.start.isoformat()} to {p.end.isoformat()}",
         **top,
+        "top_contributors": "\n".join(f"{k.removeprefix('top ')}: {v}" for k, v in top.items()),
     }
     lead = [top[k].split(", ")[0] for k in ("top principals", "top models") if k in top]
     return Evaluation(

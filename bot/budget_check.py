@@ -140,7 +140,7 @@ class BudgetCheck:
                     value=float(count),
                     unit="calls",
                     summary=f"{count:,} call(s) to {model} in the last 24 h cannot be priced, "
-                    "so budgets do not count them"
+                    f"so budgets do not count them. {reason}"
                     if count
                     else f"{model} has had no unpriced calls for 24 h",
                     details={"how to fix": reason} if reason else {},

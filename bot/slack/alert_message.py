@@ -37,7 +37,12 @@ def short_model(model: str) -> str:
 
 
 def subject(alert: Alert) -> str:
-    return alert.labels.get("model") or alert.labels.get("guardrail") or "account"
+    return (
+        alert.labels.get("model")
+        or alert.labels.get("guardrail")
+        or alert.labels.get("budget")  # budget alerts (issue 4)
+        or "account"
+    )
 
 
 def number(value: float | None, unit: str) -> str:
