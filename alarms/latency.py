@@ -74,6 +74,8 @@ def evaluate(
     judged = verdicts(rule, latency, invocations)
     states = replay(judged, rule)
     labels = {"model": model_id}
+    if rule.metric != "InvocationLatency":
+        labels["metric"] = rule.metric  # a second latency alert per model, e.g. TTFT
     last = next((v for v in reversed(judged) if v.verdict is not Verdict.MISSING), None)
     if not states or last is None:
         return Evaluation(rule=rule.kind, labels=labels, firing=False, summary="no data")

@@ -56,6 +56,10 @@ class LatencySpikeRule(RuleBase, MOfN):
     mad_multiplier: float = Field(default=4.0, ge=0)
     min_invocations: int = Field(default=20, ge=0, description="Per period, else no verdict.")
     max_ms: float | None = Field(default=None, gt=0, description="Static ceiling, optional.")
+    time_to_first_token: bool = Field(
+        default=True,
+        description="Also judge TimeToFirstToken (same margins) where a model publishes it.",
+    )
 
 
 class FeedbackDropRule(RuleBase):
@@ -69,13 +73,80 @@ class FeedbackDropRule(RuleBase):
     min_votes: int = Field(default=10, ge=1, description="Fewer votes in the window: no verdict.")
 
 
-Rule = Annotated[LatencySpikeRule | FeedbackDropRule, Field(discriminator="kind")]
+class RateRuleBase(RuleBase, MOfN):
+    """A per-model share of calls (errors, throttles) over ``Invocations + InvocationThrottles``.
 
-RULE_KINDS: tuple[str, ...] = ("latency_spike", "feedback_drop")
+    A period breaches when the rate is above ``max_rate`` with at least ``min_events`` bad
+    calls; periods with fewer than ``min_attempts`` calls are not judged.
+    """
+
+    breach_periods: int = Field(default=2, ge=1)
+    eval_periods: int = Field(default=3, ge=1)
+    resolve_periods: int = Field(default=3, ge=1)
+    max_rate: float = Field(default=0.05, gt=0, le=1, description="0.05 = 5% of calls.")
+    min_attempts: int = Field(default=20, ge=0, description="Calls per period, else no verdict.")
+    min_events: int = Field(default=3, ge=0, description="Bad calls per period to breach.")
+
+
+class ErrorRateRule(RateRuleBase):
+    """Server errors (and optionally client errors) as a share of calls, per model."""
+
+    kind: Literal["error_rate"] = "error_rate"
+    include_client_errors: bool = Field(
+        default=False, description="Count InvocationClientErrors (4xx) too."
+    )
+
+
+class ThrottleRateRule(RateRuleBase):
+    """Throttled calls as a share of calls, per model."""
+
+    kind: Literal["throttle_rate"] = "throttle_rate"
+    max_rate: float = Field(default=0.10, gt=0, le=1)
+
+
+class GuardrailSurgeRule(RuleBase, MOfN):
+    """Per guardrail (ARN and version): the intervention rate against its own baseline."""
+
+    kind: Literal["guardrail_surge"] = "guardrail_surge"
+    guardrails: tuple[str, ...] = Field(
+        default=("*",), description="Glob patterns of guardrail ARNs or ids."
+    )
+    min_rate: float = Field(default=0.05, ge=0, le=1, description="Absolute floor of the rate.")
+    relative_margin: float = Field(default=1.0, ge=0, description="1.0 = twice the baseline.")
+    absolute_margin: float = Field(default=0.05, ge=0, description="Rate points over baseline.")
+    mad_multiplier: float = Field(default=4.0, ge=0)
+    baseline_periods: int = Field(default=288, ge=3)
+    min_baseline_periods: int = Field(default=6, ge=3)
+    min_invocations: int = Field(default=20, ge=0)
+    min_interventions: int = Field(default=5, ge=0)
+
+    def watches_guardrail(self, arn: str) -> bool:
+        short = arn.rsplit("/", 1)[-1]
+        return any(fnmatchcase(arn, p) or fnmatchcase(short, p) for p in self.guardrails)
+
+
+Rule = Annotated[
+    LatencySpikeRule | ErrorRateRule | ThrottleRateRule | GuardrailSurgeRule | FeedbackDropRule,
+    Field(discriminator="kind"),
+]
+
+RULE_KINDS: tuple[str, ...] = (
+    "latency_spike",
+    "error_rate",
+    "throttle_rate",
+    "guardrail_surge",
+    "feedback_drop",
+)
 
 
 def default_rules() -> tuple[Rule, ...]:
-    return (LatencySpikeRule(), FeedbackDropRule())
+    return (
+        LatencySpikeRule(),
+        ErrorRateRule(),
+        ThrottleRateRule(),
+        GuardrailSurgeRule(),
+        FeedbackDropRule(),
+    )
 
 
 def effective_rules(configured: tuple[Rule, ...]) -> tuple[Rule, ...]:

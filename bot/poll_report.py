@@ -16,6 +16,7 @@ USD_PER_METRIC_REQUESTED = 0.01 / 1000
 class CycleReport:
     started_at: datetime
     models: list[str] = field(default_factory=list)
+    guardrails: list[str] = field(default_factory=list)
     evaluations: list[Evaluation] = field(default_factory=list)
     notices: list[tuple[Notice, str]] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)

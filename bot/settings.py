@@ -87,6 +87,9 @@ class Settings(BaseSettings):
         default="p90", description="Average, Maximum, Minimum, Sum, SampleCount or pNN."
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    discovery_ttl_minutes: int = Field(
+        default=15, ge=1, le=24 * 60, description="How long ListMetrics discovery is reused."
+    )
     model_aliases: dict[str, str] = Field(default_factory=dict)
     rules: tuple[Rule, ...] = ()
 

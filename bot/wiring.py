@@ -67,6 +67,7 @@ def metric_config(settings: Settings) -> MetricConfig:
         latency_statistic=settings.latency_statistic,
         period_seconds=settings.metric_period_seconds,
         lookback=timedelta(hours=settings.lookback_hours),
+        discovery_ttl=timedelta(minutes=settings.discovery_ttl_minutes),
     )
 
 

@@ -22,6 +22,7 @@ class ModelProfile:
     throttle_rate: float = 0.001
     input_tokens: int = 900
     output_tokens: int = 300
+    ttft_ms: float | None = None  # streaming models publish TimeToFirstToken
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,20 @@ def model_datums(
                     "Sum": avg * served,
                     "Minimum": avg * 0.4,
                     "Maximum": avg * 2.5,
+                },
+            }
+        if served and profile.ttft_ms:
+            ttft = profile.ttft_ms * factor * max(0.3, rng.gauss(1.0, profile.jitter))
+            yield {
+                "MetricName": "TimeToFirstToken",
+                "Dimensions": dims,
+                "Timestamp": moment,
+                "Unit": "Milliseconds",
+                "StatisticValues": {
+                    "SampleCount": float(served),
+                    "Sum": ttft * served,
+                    "Minimum": ttft * 0.5,
+                    "Maximum": ttft * 2.0,
                 },
             }
 

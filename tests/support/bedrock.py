@@ -56,3 +56,41 @@ def write_invocation_logs(
 
 def _time(record: dict[str, Any]) -> datetime:
     return datetime.fromisoformat(str(record["timestamp"]).replace("Z", "+00:00"))
+
+
+# --- alert engine: throttle and guardrail surges -----------------------------------------
+
+from bot.demo.seed_guardrails import (  # noqa: E402
+    GuardrailProfile,
+    GuardrailSurge,
+    seed_guardrails,
+)
+
+THROTTLED = ModelProfile("meta.llama3-1-70b-instruct-v1:0", 140, 1800, jitter=0.05)
+STREAMING = ModelProfile(
+    "anthropic.claude-3-haiku-20240307-v1:0", 200, 650, jitter=0.05, ttft_ms=300
+)
+NOISY = ModelProfile("mistral.mistral-large-2407-v1:0", 60, 1500, jitter=0.2, error_rate=0.01)
+GUARD_SURGING = GuardrailProfile(
+    "arn:aws:bedrock:us-east-1:123456789012:guardrail/surging01", "2", 150
+)
+GUARD_CALM = GuardrailProfile(
+    "arn:aws:bedrock:us-east-1:123456789012:guardrail/steady002", "1", 150, intervention_rate=0.1
+)
+
+
+def seed_incidents(cloudwatch: Any, end: datetime, hours: float = 6) -> None:
+    """In the last 30 minutes before ``end``: SPIKY's latency triples; THROTTLED is throttled
+    on 30% of calls and its latency doubles (a latency alert the throttling explains);
+    STREAMING's time to first token quadruples; GUARD_SURGING intervenes on 35% of calls
+    (ContentPolicy, on the input). STEADY, NOISY, QUIET and GUARD_CALM stay normal."""
+    start = end - timedelta(minutes=30)
+    incidents = [
+        Incident(SPIKY.model_id, start, end, latency_factor=3.0),
+        Incident(THROTTLED.model_id, start, end, latency_factor=2.0, throttle_rate=0.3),
+        Incident(STREAMING.model_id, start, end, latency_factor=4.0),
+    ]
+    fleet = (SPIKY, STEADY, QUIET, THROTTLED, STREAMING, NOISY)
+    seed_fleet(cloudwatch, end, fleet, incidents, hours=hours)
+    surge = GuardrailSurge(GUARD_SURGING.arn, start, end, rate=0.35)
+    seed_guardrails(cloudwatch, end, (GUARD_SURGING, GUARD_CALM), [surge], hours=hours)

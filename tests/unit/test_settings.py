@@ -12,8 +12,9 @@ def test_defaults_watch_every_model_without_configuration() -> None:
     assert settings.poll_interval_seconds == 300
     assert settings.latency_statistic == "p90"
     assert settings.slack_api_url == "https://slack.com/api/"
-    kinds = [rule.kind for rule in settings.active_rules]
-    assert "latency_spike" in kinds and "feedback_drop" in kinds
+    kinds = {rule.kind for rule in settings.active_rules}
+    assert {"latency_spike", "error_rate", "throttle_rate", "guardrail_surge"} <= kinds
+    assert "feedback_drop" in kinds
 
 
 def test_documented_environment_names(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

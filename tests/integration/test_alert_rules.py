@@ -1,0 +1,93 @@
+"""Every rule against moto: seeded incidents give exactly the expected alerts, once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot import wiring
+from bot.alert_store import AlertStore
+from bot.config import load_settings
+from bot.store import open_store
+from tests.support.bedrock import (
+    GUARD_SURGING,
+    SPIKY,
+    STREAMING,
+    THROTTLED,
+    seed_incidents,
+)
+from tests.support.fake_slack import FakeSlack
+
+END = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+
+
+def test_seeded_incidents_raise_exactly_the_expected_alerts_once(
+    cloudwatch: Any, slack: FakeSlack
+) -> None:
+    seed_incidents(cloudwatch, END)
+    settings = load_settings(latency_statistic="Average", lookback_hours=6)
+    store = open_store(settings.state_url)
+    poller = wiring.poller(settings, store=store, cloudwatch=cloudwatch)
+
+    first = poller.run_once(END + timedelta(seconds=30))
+    second = poller.run_once(END + timedelta(minutes=1))
+
+    assert first.failures == []
+    alerts = {(a.rule, tuple(sorted(a.labels.items()))): a for a in AlertStore(store).active()}
+    guard = (("guardrail", GUARD_SURGING.arn), ("version", GUARD_SURGING.version))
+    expected = {
+        ("latency_spike", (("model", SPIKY.model_id),)),
+        ("latency_spike", (("model", STREAMING.model_id),)),
+        ("latency_spike", (("metric", "TimeToFirstToken"), ("model", STREAMING.model_id))),
+        ("latency_spike", (("model", THROTTLED.model_id),)),  # held back, see below
+        ("throttle_rate", (("model", THROTTLED.model_id),)),
+        ("guardrail_surge", guard),
+    }
+    assert set(alerts) == expected
+
+    held = alerts[("latency_spike", (("model", THROTTLED.model_id),))]
+    cause = alerts[("throttle_rate", (("model", THROTTLED.model_id),))]
+    assert held.inhibited_by == cause.fingerprint and not held.announced
+
+    texts = [call.args["text"] for call in slack.of("chat.postMessage")]
+    assert len(texts) == 5 and len(first.notices) == 5, texts
+    assert second.notices == []
+    assert not any(f"Latency spike on {THROTTLED.model_id}" in t for t in texts)
+    throttle_text = f"[WARNING] Throttle rate on {THROTTLED.model_id}: throttled "
+    assert sum(t.startswith(throttle_text) for t in texts) == 1
+    assert cause.value is not None and 25 <= cause.value <= 35  # seeded: 30% of calls
+    surge = alerts[("guardrail_surge", guard)]
+    assert surge.details["policy_types"].startswith("ContentPolicy")
+    assert surge.details["content_sources"].startswith("Input")
+    assert "mostly ContentPolicy on Input" in surge.summary
+
+    # one batched GetMetricData read per cycle; discovery is cached for the second cycle
+    assert first.metrics_requested == second.metrics_requested <= 500
+    assert second.api_calls == 1
+    assert first.api_calls >= 1 + 4  # plus ListMetrics (models, TTFT, guardrails), paginated
+
+
+def test_a_normal_day_of_polls_raises_nothing(cloudwatch: Any, slack: FakeSlack) -> None:
+    """Daily traffic curve, noise, a noisy model, a near-idle model and two normal guardrails,
+    polled every hour for a simulated day: not one notice."""
+    from bot.demo.seed import seed_fleet
+    from bot.demo.seed_guardrails import seed_guardrails
+    from tests.support.bedrock import GUARD_CALM, NOISY, QUIET, STEADY
+
+    day_end = END + timedelta(hours=24)
+    seed_fleet(cloudwatch, day_end, (STEADY, NOISY, QUIET, STREAMING), hours=30)
+    seed_guardrails(cloudwatch, day_end, (GUARD_CALM, GUARD_SURGING), hours=30)
+    settings = load_settings(
+        latency_statistic="Average", lookback_hours=6, discovery_ttl_minutes=13 * 60
+    )
+    store = open_store(settings.state_url)
+    poller = wiring.poller(settings, store=store, cloudwatch=cloudwatch)
+
+    reports = [poller.run_once(END + timedelta(hours=i, seconds=20)) for i in range(25)]
+
+    assert all(r.failures == [] for r in reports)
+    assert [n for r in reports for n in r.notices] == []
+    assert slack.of("chat.postMessage") == []
+    assert AlertStore(store).all() == []
+    judged = {e.rule for e in reports[-1].evaluations if e.summary != "no data"}
+    assert judged == {"latency_spike", "error_rate", "throttle_rate", "guardrail_surge"}
