@@ -9,7 +9,6 @@ head entry waits with backoff and everything behind it waits too, so order is ke
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -99,7 +98,7 @@ class Deliverer:
     def flush(self, now: datetime) -> DeliveryReport:
         """Deliver what is due, oldest first; stop at the first entry that must wait."""
         report = DeliveryReport()
-        if not self.outbox.lock(f"{os.getpid()}"):
+        if not self.outbox.lock():
             report.problem = "another process is delivering"
             return report
         try:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import itertools
 import os
+import socket
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from alarms.lifecycle import Notice
@@ -22,6 +23,21 @@ DEAD = "outbox_dead"
 LOCK = "outbox_lock"
 DEAD_KEEP = timedelta(days=7)
 _counter = itertools.count()
+HOLDER = f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _abandoned(holder: str) -> bool:
+    """Whether ``holder`` (host:pid) is a process of this host that has ended."""
+    host, _, pid = holder.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 @dataclass
@@ -102,14 +118,29 @@ class Outbox:
         """Entries Slack refused for good in the last week, oldest first."""
         return [Entry.from_record(r.key, r.body) for r in self.store.scan(DEAD)]
 
-    def lock(self, holder: str, lease: timedelta = timedelta(minutes=2)) -> bool:
-        """Take the delivery lease (one deliverer at a time across processes)."""
-        from datetime import UTC
+    def lock(self, holder: str = HOLDER, lease: timedelta = timedelta(minutes=2)) -> bool:
+        """Take the delivery lease (one deliverer at a time across processes).
 
+        A lease left by a process of this host that no longer runs (killed mid-delivery) is
+        taken over at once; elsewhere (Lambda) a lease left behind lapses after ``lease``.
+        """
         expires = datetime.now(UTC) + lease
         try:
             self.store.put(
                 LOCK, "deliver", {"holder": holder}, expected_version=0, expires_at=expires
+            )
+            return True
+        except Conflict:
+            held = self.store.get(LOCK, "deliver")
+            if held is None or not _abandoned(str(held.body.get("holder", ""))):
+                return False
+        try:
+            self.store.put(
+                LOCK,
+                "deliver",
+                {"holder": holder},
+                expected_version=held.version,
+                expires_at=expires,
             )
         except Conflict:
             return False

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -36,6 +36,8 @@ class FakeSlack:
     url: str = ""
     calls: list[SlackCall] = field(default_factory=list)
     failures: dict[str, list[Failure]] = field(default_factory=dict)
+    # Called with each recorded call before it is answered (e.g. to kill the caller).
+    on_call: Callable[[SlackCall], None] | None = None
     _ts: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -124,6 +126,8 @@ def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             with fake._lock:
                 call = SlackCall(method, args, dict(self.headers))
                 fake.calls.append(call)
+            if fake.on_call is not None:
+                fake.on_call(call)
             status, headers, answer = fake.answer(method, args)
             call.response = answer
             payload = json.dumps(answer).encode()
