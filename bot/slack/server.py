@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+import sys
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -20,7 +24,19 @@ def wsgi_app(app: App, path: str = EVENTS_PATH) -> WsgiApp:
         if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") == "GET":
             start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8")])
             return [b"ok\n"]
-        return slack(environ, start_response)
+        try:
+            return slack(environ, start_response)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            # Bolt builds its context from the body before it checks the signature, and some
+            # malformed bodies (e.g. ``"user": false``) make that raise. Answer 400 without a
+            # traceback or the body in the logs.
+            log.warning("malformed Slack request rejected", extra={"error": type(exc).__name__})
+            start_response(
+                "400 Bad Request",
+                [("Content-Type", "text/plain; charset=utf-8")],
+                sys.exc_info(),
+            )
+            return [b"malformed request\n"]
 
     return application
 

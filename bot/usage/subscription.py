@@ -22,7 +22,10 @@ def decode_payload(data: str | bytes | dict[str, Any]) -> tuple[str, list[LogEve
     raw gzip bytes. CONTROL_MESSAGE deliveries (sent when a filter is created) have no events.
     """
     if isinstance(data, dict):
-        data = (data.get("awslogs") or {}).get("data", "")
+        wrapper = data.get("awslogs")
+        data = wrapper.get("data", "") if isinstance(wrapper, dict) else ""
+    if not isinstance(data, str | bytes):
+        raise PayloadError("awslogs.data is not a base64 string")
     raw = data
     if isinstance(data, str):
         try:
