@@ -92,9 +92,11 @@ def test_invocation_log_records_parse_or_are_skipped_as_malformed(record: dict[s
 @given(message=st.one_of(st.binary(max_size=200), st.text(max_size=200), JSONISH.map(json.dumps)))
 def test_any_log_message_parses_or_is_malformed(message: str | bytes) -> None:
     try:
-        parse_record(message)
-    except MalformedRecord:
-        pass
+        parsed = parse_record(message)
+    except MalformedRecord as exc:
+        assert str(exc)
+        return
+    assert parsed.model_id
 
 
 @settings(max_examples=200, deadline=None)
