@@ -114,6 +114,38 @@ def slack_options(name: str, command: argparse.ArgumentParser) -> None:
         command.add_argument("--name", default="GenAI Ops", help="app name shown in Slack")
 
 
+# --- backtest (issue 3) ---
+
+
+def cmd_backtest(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.backtest import BacktestError, pick_rule, read_rows, run_backtest
+
+    try:
+        rule = pick_rule(args.rule, settings.rules)
+        if args.csv == "-":
+            rows = read_rows(sys.stdin, "stdin")
+        else:
+            with open(args.csv, newline="", encoding="utf-8-sig") as handle:
+                rows = read_rows(handle, args.csv)
+        started = run_backtest(rule, rows, sys.stdout)
+    except (BacktestError, OSError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        print(f"genai-ops backtest: {reason}", file=sys.stderr)
+        return 2
+    log.debug("backtest done", extra={"rule": rule.kind, "rows": len(rows), "alerts": started})
+    return 0
+
+
+def backtest_options(name: str, command: argparse.ArgumentParser) -> None:
+    if name == "backtest":
+        from alarms.backtest import BACKTEST_RULES
+
+        command.add_argument("--rule", required=True, choices=sorted(BACKTEST_RULES))
+        command.add_argument(
+            "--csv", required=True, metavar="FILE", help="timestamp,value CSV ('-': stdin)"
+        )
+
+
 COMMANDS: dict[str, tuple[Command, str]] = {
     "poll": (cmd_poll, "read CloudWatch, evaluate the rules and notify"),
     "check-config": (cmd_check_config, "validate settings and print every problem"),
@@ -122,6 +154,7 @@ COMMANDS: dict[str, tuple[Command, str]] = {
     "serve": (cmd_serve, "serve the Slack app over HTTP (/slack/events) and poll"),
     "run": (cmd_run, "run the Slack app in Socket Mode (SLACK_APP_TOKEN) and poll"),
     "manifest": (cmd_manifest, "print the Slack app manifest (JSON) to paste at api.slack.com"),
+    "backtest": (cmd_backtest, "replay a CSV series through a rule; prints when it would fire"),
 }
 
 
@@ -137,6 +170,7 @@ def parser() -> argparse.ArgumentParser:
         if name == "poll":
             command.add_argument("--once", action="store_true", help="one cycle, then exit")
         slack_options(name, command)
+        backtest_options(name, command)
     return root
 
 

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
 from typing import TextIO
 
 from bot.config import unknown_env_vars
+from bot.poll_history import LastCycle, PollHistory, series_per_subject
 from bot.poll_report import monthly_cost_usd
 from bot.settings import Settings
+from bot.store import open_store
+
+log = logging.getLogger(__name__)
 
 
 def check_config(settings: Settings, out: TextIO) -> int:
@@ -39,10 +45,8 @@ def check_config(settings: Settings, out: TextIO) -> int:
         f"  latency statistic: {settings.latency_statistic}; period "
         f"{settings.metric_period_seconds}s; poll every {settings.poll_interval_seconds}s\n"
     )
-    per_model = 2
-    for models in (10, 100):
-        cost = monthly_cost_usd(models * per_model, settings.poll_interval_seconds)
-        say(f"  polling cost for {models} models: about ${cost:,.2f}/month (GetMetricData)\n")
+    for line in polling_cost_lines(settings):  # the alert engine's own cost (issue 3)
+        say(line)
     from bot.slack.delivery_status import delivery_lines  # alert delivery (issue 5)
 
     for line in delivery_lines(settings):
@@ -50,3 +54,43 @@ def check_config(settings: Settings, out: TextIO) -> int:
     for name in unknown_env_vars():
         say(f"  warning: environment variable {name} matches no setting (typo?)\n")
     return 0
+
+
+def polling_cost_lines(settings: Settings) -> list[str]:
+    """Series read per cycle and what that costs a month, planned and as last measured."""
+    interval = settings.poll_interval_seconds
+    plain, streaming, guardrail = series_per_subject(settings.active_rules)
+    lines = [
+        f"  metric rules read {plain} series per model ({streaming} if it streams, adding "
+        f"TimeToFirstToken) and up to {guardrail} per guardrail, in one batched "
+        "GetMetricData round per cycle\n"
+    ]
+    for models in (10, 100):
+        cost = monthly_cost_usd(models * plain, interval)
+        lines.append(
+            f"  polling cost for {models} models: about ${cost:,.2f}/month (GetMetricData)\n"
+        )
+    last = _last_cycle(settings)
+    if last is not None:
+        rescaled = last.model_copy(update={"interval_seconds": interval})
+        lines.append(f"  last poll ({last.at:%Y-%m-%d %H:%M} UTC): {rescaled.describe()}\n")
+    return lines
+
+
+def _last_cycle(settings: Settings) -> LastCycle | None:
+    """The last poll report in the state store, if there is one and the store is readable."""
+    url = settings.state_url
+    if (
+        url.startswith("sqlite:///")
+        and not Path(url.removeprefix("sqlite:///")).expanduser().exists()
+    ):
+        return None  # never create a state file just to look
+    try:
+        store = open_store(url)
+        try:
+            return PollHistory(store).last()
+        finally:
+            store.close()
+    except Exception as exc:  # a diagnostic must not fail on an unreachable store
+        log.info("last poll report unavailable", extra={"reason": str(exc)})
+        return None

@@ -13,9 +13,10 @@ from alarms.silences import Silence, silenced_by
 from bot.alert_store import AlertStore
 from bot.aws.errors import AwsError
 from bot.notifier import DeliveryError, Flushing, Notifier
+from bot.poll_history import PollHistory
 from bot.poll_report import CycleReport
 from bot.silence_store import SilenceStore
-from bot.store import Conflict
+from bot.store import Conflict, StoreError
 
 __all__ = ["Check", "CycleReport", "Poller"]
 
@@ -37,11 +38,13 @@ class Poller:
         alerts: AlertStore,
         notifier: Notifier,
         silences: SilenceStore | None = None,
+        interval_seconds: int = 300,
     ) -> None:
         self.checks = checks
         self.alerts = alerts
         self.notifier = notifier
         self.silences = silences or SilenceStore(alerts.store)
+        self.interval_seconds = interval_seconds  # for the self-cost in the poll report
 
     def run_once(self, now: datetime) -> CycleReport:
         """Run every check, then apply silences, inhibition and the lifecycle; notify; save."""
@@ -63,6 +66,7 @@ class Poller:
             self._apply(evaluation, now, report, muting, held.get(evaluation.fingerprint))
         if isinstance(self.notifier, Flushing):  # queued notices go out together, in order
             report.failures += self.notifier.flush(now)
+        self._save_report(report)
         log.info(
             "poll cycle done",
             extra={
@@ -74,6 +78,12 @@ class Poller:
             },
         )
         return report
+
+    def _save_report(self, report: CycleReport) -> None:
+        try:
+            PollHistory(self.alerts.store).save(report, self.interval_seconds)
+        except StoreError as exc:
+            log.warning("poll report not saved", extra={"reason": str(exc)})
 
     def _apply(
         self,

@@ -85,7 +85,12 @@ def poller(
     checks: list[Check] = [MetricRulesCheck(metric_config(settings), reader)]
     checks.append(FeedbackCheck(settings.active_rules, reader, settings.feedback_namespace))
     checks.append(budget_check(settings, alerts, reader, logs=logs, bedrock=bedrock))
-    return Poller(checks, alerts, sink or notifier(settings, alerts.store))
+    return Poller(
+        checks,
+        alerts,
+        sink or notifier(settings, alerts.store),
+        interval_seconds=settings.poll_interval_seconds,
+    )
 
 
 # --- cost and budgets (issue 4) ---

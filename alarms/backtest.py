@@ -1,0 +1,52 @@
+"""Replaying one series through a rule exactly as the poller judges it, period by period.
+
+Used by ``genai-ops backtest`` to tune a rule on history. Single-series rules only: the
+traffic minimums (invocations, calls, interventions) are not checked, since a single series
+does not carry traffic; everything else (baseline, margins, M of N, K calm) is the same
+code the poller runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from alarms import guardrails, latency, rates
+from alarms.model import MetricPoint
+from alarms.periods import PeriodState, PeriodVerdict, replay
+from alarms.rules import (
+    ErrorRateRule,
+    GuardrailSurgeRule,
+    LatencySpikeRule,
+    MOfN,
+    Rule,
+    ThrottleRateRule,
+)
+
+# Rule kind -> what the single series' value is.
+BACKTEST_RULES: dict[str, str] = {
+    "latency_spike": "latency in ms of each period",
+    "error_rate": "share of calls that failed, 0 to 1",
+    "throttle_rate": "share of calls throttled, 0 to 1",
+    "guardrail_surge": "share of guardrail calls intervened on, 0 to 1",
+}
+
+
+def judge(rule: Rule, series: Sequence[MetricPoint]) -> list[PeriodVerdict]:
+    """Per-period verdicts of ``rule`` on ``series`` (no traffic checks)."""
+    if isinstance(rule, LatencySpikeRule):
+        return latency.verdicts(rule, series, None)
+    if isinstance(rule, ErrorRateRule | ThrottleRateRule):
+        return rates.verdicts(rule, series)
+    if isinstance(rule, GuardrailSurgeRule):
+        return guardrails.verdicts(rule, series)
+    raise ValueError(
+        f"rule {rule.kind!r} cannot be backtested on one series; "
+        f"backtest supports {', '.join(BACKTEST_RULES)}"
+    )
+
+
+def backtest(rule: Rule, series: Sequence[MetricPoint]) -> list[PeriodState]:
+    """Whether the alert fires, and starts firing, at each period of ``series``."""
+    judged = judge(rule, series)  # raises for rules that need more than one series
+    assert isinstance(rule, MOfN)
+    return replay(judged, rule)
