@@ -6,6 +6,7 @@ import csv
 import math
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from typing import TextIO
 
 from alarms.backtest import BACKTEST_RULES, backtest
@@ -56,7 +57,7 @@ def read_rows(source: TextIO, name: str) -> list[Row]:
 
 def period_of(rows: list[Row], name: str) -> timedelta:
     """The series' period: the smallest step; every step must be a whole number of them."""
-    steps = [b[2] - a[2] for a, b in zip(rows, rows[1:], strict=False)]
+    steps = [b[2] - a[2] for a, b in pairwise(rows)]
     if not steps:
         return timedelta(minutes=5)
     period = min(steps)
