@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,7 @@ VALUES: list[float | None] = [*CALM, None, 1000, 2600, 2700, 2650, 2800, 1000, 9
 
 
 def write_csv(path: Path, values: list[float | None], iso: bool = False) -> list[str]:
-    start = datetime(2026, 11, 20)
+    start = datetime(2026, 11, 20, tzinfo=UTC)
     stamps = [
         (start + timedelta(minutes=5 * i)).strftime(
             "%Y-%m-%dT%H:%M:%SZ" if iso else "%Y-%m-%d %H:%M:%S"
