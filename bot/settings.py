@@ -24,6 +24,7 @@ from pydantic_settings import (
 from alarms.budgets import Budget
 from alarms.pricing import PriceOverride
 from alarms.rules import Rule, effective_rules
+from bot.slack.access_policy import GUARDED, CommandAccess, command_key
 
 STATISTIC = re.compile(r"^(Average|Sum|Minimum|Maximum|SampleCount|p\d{1,2}(\.\d{1,2})?|p100)$")
 ENV_PREFIX = "GENAI_OPS_"
@@ -190,6 +191,34 @@ class Settings(BaseSettings):
         description="pull: the poller reads invocation logs; push: a subscription filter "
         "delivers them to the usage function and the poller only reads the roll-ups.",
     )
+
+    # --- Slack app (issue 5) ---
+    command_access: dict[str, CommandAccess] = Field(
+        default_factory=dict,
+        description="Per command (genai-stats, genai-alerts, genai-ask, genai-help, "
+        "alert-buttons): allowed channels, users and user groups.",
+    )
+    alert_timezone: str = Field(
+        default="UTC", description="IANA zone: 'Silence until tomorrow' lasts until 09:00 here."
+    )
+
+    @field_validator("command_access")
+    @classmethod
+    def _check_access_keys(cls, value: dict[str, CommandAccess]) -> dict[str, CommandAccess]:
+        keys = {command_key(name): access for name, access in value.items()}
+        unknown = sorted(set(keys) - set(GUARDED))
+        if unknown:
+            raise ValueError(f"unknown command {unknown[0]!r}; use one of {', '.join(GUARDED)}")
+        return keys
+
+    @field_validator("alert_timezone")
+    @classmethod
+    def _check_alert_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("must be an IANA time zone such as UTC or Europe/Berlin") from None
+        return value
 
     @field_validator("slack_api_url")
     @classmethod

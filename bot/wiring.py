@@ -26,6 +26,7 @@ from bot.notifier import Notifier, OutboxNotifier, SlackNotifier, TerminalNotifi
 from bot.poller import Check, Poller
 from bot.pricing import Pricer
 from bot.settings import Settings
+from bot.slack.access import Access
 from bot.store import StateStore, open_store
 from bot.usage.estimate import estimated_hours
 from bot.usage.ingest import UsageIngest
@@ -149,9 +150,11 @@ class Services:
     slack: WebClient
     region: str = "us-east-1"
     alerts: AlertStore = field(init=False)
+    access: Access = field(init=False)
 
     def __post_init__(self) -> None:
         self.alerts = AlertStore(self.store)
+        self.access = Access(self.settings, self.slack, self.store)
 
 
 def bolt_client(settings: Settings) -> WebClient:

@@ -8,11 +8,12 @@ message says so.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from alarms.model import Alert, AlertState
+from alarms.silences import Silence
 from bot.slack import actions_ids as ids
 from bot.slack.render import HEADER_LIMIT, ICONS, RULE_TITLES, SECTION_LIMIT, clip, console_url
 from bot.slack.trend import sparkline
@@ -80,18 +81,25 @@ def how_bad(alert: Alert) -> str:
     return line + "."
 
 
-def state_line(alert: Alert, now: datetime) -> str:
+def state_line(alert: Alert, now: datetime, silences: Mapping[str, Silence] | None = None) -> str:
     """Where the alert stands: firing, acknowledged, silenced, resolved."""
+    acked = f"acknowledged by <@{alert.acknowledged_by}>" if alert.acknowledged_by else ""
     if alert.state is AlertState.RESOLVED and alert.resolved_at is not None:
-        return (
+        line = (
             f"{RESOLVED_ICON} *Resolved* {slack_date(alert.resolved_at)} after "
             f"{duration(alert.started_at, alert.resolved_at)}"
         )
+        return f"{line} · {acked}" if acked else line
     parts = [f"Firing since {slack_date(alert.started_at)} ({duration(alert.started_at, now)})"]
-    if alert.acknowledged_by:
-        parts.append(f"acknowledged by <@{alert.acknowledged_by}>")
+    if acked:
+        parts.append(acked)
     if alert.silenced_by:
-        parts.append("silenced (no repeats)")
+        silence = (silences or {}).get(alert.silenced_by)
+        parts.append(
+            f":zzz: silenced by <@{silence.created_by}> until {slack_date(silence.expires_at)}"
+            if silence
+            else ":zzz: silenced (no repeats)"
+        )
     if alert.inhibited_by:
         parts.append("held back by a related alert")
     return " · ".join(parts)
@@ -122,26 +130,34 @@ def fallback_text(alerts: Sequence[Alert]) -> str:
 
 
 def alert_message(
-    alerts: Sequence[Alert], region: str, now: datetime
+    alerts: Sequence[Alert],
+    region: str,
+    now: datetime,
+    silences: Mapping[str, Silence] | None = None,
 ) -> tuple[str, list[dict[str, Any]]]:
-    """Fallback text and Block Kit blocks for ``alerts`` (one rule; at least one alert)."""
+    """Fallback text and Block Kit blocks for ``alerts`` (one rule; at least one alert).
+
+    ``silences`` (by id) lets the message say who silenced an alert and until when.
+    """
     if not alerts:
         raise ValueError("an alert message needs at least one alert")
     blocks: list[dict[str, Any]] = [_header(headline(alerts))]
     if len(alerts) == 1:
-        blocks += _single(alerts[0], region, now)
+        blocks += _single(alerts[0], region, now, silences)
     else:
-        blocks += _group(alerts, region, now)
+        blocks += _group(alerts, region, now, silences)
     blocks.append(_context(alerts))
     return clip(fallback_text(alerts), SECTION_LIMIT), blocks[:MAX_BLOCKS]
 
 
-def _single(alert: Alert, region: str, now: datetime) -> list[dict[str, Any]]:
+def _single(
+    alert: Alert, region: str, now: datetime, silences: Mapping[str, Silence] | None
+) -> list[dict[str, Any]]:
     lines = [how_bad(alert)]
     trend = sparkline(alert.details.get("trend", ""))
     if trend:
         lines.append(f"Trend, last {len(trend)} periods: `{trend}`")
-    lines.append(state_line(alert, now))
+    lines.append(state_line(alert, now, silences))
     blocks = [_section("\n".join(lines))]
     fields = [
         f"*{'Model' if 'model' in alert.labels else 'Subject'}*\n`{subject(alert)}`",
@@ -150,19 +166,21 @@ def _single(alert: Alert, region: str, now: datetime) -> list[dict[str, Any]]:
     if alert.details.get("top_contributors"):
         fields.append(f"*Top contributors*\n{alert.details['top_contributors']}")
     blocks.append({"type": "section", "fields": [_mrkdwn(clip(f, 2000)) for f in fields]})
-    actions = _actions(alert, region)
+    actions = alert_actions(alert, region)
     if actions:
         blocks.append(actions)
     return blocks
 
 
-def _group(alerts: Sequence[Alert], region: str, now: datetime) -> list[dict[str, Any]]:
+def _group(
+    alerts: Sequence[Alert], region: str, now: datetime, silences: Mapping[str, Silence] | None
+) -> list[dict[str, Any]]:
     shown = sorted(alerts, key=_badness, reverse=True)[:MAX_GROUP]
     blocks: list[dict[str, Any]] = []
     for alert in shown:
-        text = f"*{subject(alert)}*: {how_bad(alert)}\n{state_line(alert, now)}"
+        text = f"*{subject(alert)}*: {how_bad(alert)}\n{state_line(alert, now, silences)}"
         blocks.append(_section(text))
-        actions = _actions(alert, region)
+        actions = alert_actions(alert, region)
         if actions:
             blocks.append(actions)
     if len(alerts) > len(shown):
@@ -176,7 +194,8 @@ def _group(alerts: Sequence[Alert], region: str, now: datetime) -> list[dict[str
     return blocks
 
 
-def _actions(alert: Alert, region: str) -> dict[str, Any] | None:
+def alert_actions(alert: Alert, region: str) -> dict[str, Any] | None:
+    """The buttons of one alert: Acknowledge, Snooze, Silence model, CloudWatch link."""
     elements: list[dict[str, Any]] = []
     firing = alert.state is AlertState.FIRING
     if firing and not alert.acknowledged_at:

@@ -16,7 +16,7 @@ from slack_bolt import App
 from slack_bolt.error import BoltError
 
 from bot.settings import Settings
-from bot.slack import ask, dedupe, feedback
+from bot.slack import access, alert_buttons, alerts_command, ask, dedupe, feedback
 from bot.slack import help as help_command
 from bot.wiring import Services
 
@@ -30,7 +30,10 @@ LISTENER_THREADS = 64
 # Order matters only for middleware: dedupe first, then listeners.
 LISTENERS: list[Register] = [
     dedupe.register,
+    access.register,
     help_command.register,
+    alerts_command.register,
+    alert_buttons.register,
     ask.register,
     feedback.register,
 ]

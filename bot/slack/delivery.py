@@ -19,7 +19,9 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from alarms.lifecycle import Notice
 from alarms.model import Alert
+from alarms.silences import Silence
 from bot.alert_store import AlertStore
+from bot.silence_store import SilenceStore
 from bot.slack.alert_message import alert_message, duration, how_bad, subject
 from bot.slack.outbox import Entry, Outbox
 from bot.slack.threads import AlertThread, Threads
@@ -185,8 +187,11 @@ class Deliverer:
         thread.replies.append(notice.value)
         self.threads.save(thread, now)
 
+    def silences(self) -> dict[str, Silence]:
+        return {silence.id: silence for silence in SilenceStore(self.alerts.store).all()}
+
     def _post_new(self, key: str, alerts: list[Alert], now: datetime) -> None:
-        text, blocks = alert_message(alerts, self.region, now)
+        text, blocks = alert_message(alerts, self.region, now, self.silences())
         answer = self.client.chat_postMessage(
             channel=self.channel, text=text, blocks=blocks, unfurl_links=False
         )
@@ -204,7 +209,7 @@ class Deliverer:
         alerts = [a for fp in thread.fingerprints if (a := self.alerts.get(fp)[0]) is not None]
         if not alerts or thread.ts is None:
             return
-        text, blocks = alert_message(alerts, self.region, now)
+        text, blocks = alert_message(alerts, self.region, now, self.silences())
         self.client.chat_update(channel=thread.channel, ts=thread.ts, text=text, blocks=blocks)
 
 

@@ -5,74 +5,22 @@ Notices go in through the poller's contract (``notify(alert, notice)`` then ``fl
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from slack_sdk.models.blocks import Block
 
-from alarms.lifecycle import Notice
-from alarms.model import Alert, AlertState, Severity
 from bot import wiring
-from bot.alert_store import AlertStore
 from bot.config import load_settings
 from bot.notifier import OutboxNotifier
 from bot.slack.outbox import Outbox
-from bot.store import StateStore, open_store
+from bot.store import open_store
+from tests.support.alerting import Alerting, T
 from tests.support.fake_slack import Failure, FakeSlack
 
-T = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 POLL = timedelta(minutes=5)
-
-
-def make_alert(model: str, at: datetime, rule: str = "latency_spike") -> Alert:
-    return Alert(
-        fingerprint=f"fp-{rule}-{model}",
-        rule=rule,
-        labels={"model": model},
-        state=AlertState.FIRING,
-        severity=Severity.WARNING,
-        value=6000,
-        baseline=2000,
-        threshold=3000,
-        unit="ms",
-        summary="InvocationLatency 6,000 ms (3.0x usual)",
-        details={"metric": "InvocationLatency", "invocations": "150"},
-        started_at=at,
-        updated_at=at,
-    )
-
-
-class Harness:
-    """The outbox notifier and the alert store, as the poller drives them."""
-
-    def __init__(self, store: StateStore) -> None:
-        settings = load_settings()
-        self.store = store
-        self.alerts = AlertStore(store)
-        notifier = wiring.notifier(settings, store)
-        assert isinstance(notifier, OutboxNotifier)
-        self.notifier = notifier
-
-    def fire(self, model: str, at: datetime, rule: str = "latency_spike") -> Alert:
-        alert = make_alert(model, at, rule)
-        self.alerts.save(alert)
-        self.notifier.notify(alert, Notice.FIRING)
-        return alert
-
-    def repeat(self, alert: Alert, at: datetime) -> Alert:
-        again = alert.model_copy(update={"updated_at": at, "value": 7000})
-        self.alerts.save(again)
-        self.notifier.notify(again, Notice.REPEAT)
-        return again
-
-    def resolve(self, alert: Alert, at: datetime) -> Alert:
-        done = alert.model_copy(
-            update={"state": AlertState.RESOLVED, "resolved_at": at, "updated_at": at}
-        )
-        self.alerts.save(done)
-        self.notifier.notify(done, Notice.RESOLVED)
-        return done
+Harness = Alerting
 
 
 @pytest.fixture

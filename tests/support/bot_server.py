@@ -97,7 +97,7 @@ class BotServer:
         )
 
     def action(self, payload: dict[str, Any]) -> Reply:
-        payload.setdefault("response_url", self.response_url)
+        payload["response_url"] = payload.get("response_url") or self.response_url
         return self.post(interactive_body(payload), FORM)
 
 

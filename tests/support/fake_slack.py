@@ -38,6 +38,7 @@ class FakeSlack:
     failures: dict[str, list[Failure]] = field(default_factory=dict)
     # Called with each recorded call before it is answered (e.g. to kill the caller).
     on_call: Callable[[SlackCall], None] | None = None
+    canned: dict[str, dict[str, Any]] = field(default_factory=dict)  # method -> answer
     _ts: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -68,6 +69,8 @@ class FakeSlack:
         return 200, {}, self.success(method, args)
 
     def success(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        if method in self.canned:
+            return {"ok": True, **self.canned[method]}
         if method == "auth.test":
             return {
                 "ok": True,

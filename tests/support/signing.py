@@ -117,7 +117,7 @@ def block_action(
     user_id: str = "U1",
     channel_id: str = "C0ALERTS",
     message_ts: str = "1700000000.000001",
-    response_url: str = "https://hooks.slack.com/actions/T1/1/abc",
+    response_url: str | None = None,
     block_id: str = "actions",
     message: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
@@ -127,7 +127,7 @@ def block_action(
         action |= {"type": "static_select", "selected_option": {"value": selected}}
     else:
         action |= {"type": "button", "value": value or ""}
-    return {
+    payload = {
         "type": "block_actions",
         "team": {"id": "T1", "domain": "test"},
         "user": {"id": user_id, "username": user_id.lower(), "team_id": "T1"},
@@ -137,9 +137,11 @@ def block_action(
         "trigger_id": "1.2.3",
         "channel": {"id": channel_id, "name": "genai-ops"},
         "message": message or {"type": "message", "ts": message_ts, "text": "", "blocks": []},
-        "response_url": response_url,
         "actions": [action],
     }
+    if response_url:
+        payload["response_url"] = response_url
+    return payload
 
 
 def interactive_body(payload: dict[str, Any]) -> str:
