@@ -12,20 +12,38 @@ import boto3
 from bot import wiring
 from bot.demo.embedded_aws import embedded_aws
 from bot.demo.seed import DEMO_FLEET, Incident, seed_fleet
+from bot.demo.seed_guardrails import GuardrailProfile, GuardrailSurge, seed_guardrails
 from bot.poll_report import monthly_cost_usd, period_floor
 from bot.settings import Settings
 from bot.store.sqlite import SqliteStore
 
 SPIKE_MODEL = "anthropic.claude-3-5-sonnet-20240620-v1:0"
+THROTTLED_MODEL = "meta.llama3-1-70b-instruct-v1:0"
+DEMO_GUARDRAILS = (
+    GuardrailProfile("arn:aws:bedrock:us-east-1:123456789012:guardrail/support-bot", "3", 150),
+    GuardrailProfile("arn:aws:bedrock:us-east-1:123456789012:guardrail/internal", "1", 60, 0.08),
+)
 
 
 def demo_incidents(end: datetime) -> list[Incident]:
-    return [Incident(SPIKE_MODEL, end - timedelta(minutes=30), end, latency_factor=2.6)]
+    start = end - timedelta(minutes=30)
+    return [
+        Incident(SPIKE_MODEL, start, end, latency_factor=2.6),
+        Incident(THROTTLED_MODEL, start, end, throttle_rate=0.25),
+    ]
+
+
+def demo_guardrail_surges(end: datetime) -> list[GuardrailSurge]:
+    """A prompt-injection wave: the support bot's content filter blocks a third of inputs."""
+    start = end - timedelta(minutes=30)
+    return [GuardrailSurge(DEMO_GUARDRAILS[0].arn, start, end, rate=0.35)]
 
 
 def run_demo(settings: Settings, out: TextIO) -> int:
-    # moto cannot compute percentiles; the demo reads the average instead.
-    settings = settings.model_copy(update={"latency_statistic": "Average"})
+    # moto cannot compute percentiles; the demo reads the average instead. moto's
+    # GetMetricData scans every datapoint for every period of every query, so the demo's
+    # baselines use the last 6 hours rather than 24 to stay quick.
+    settings = settings.model_copy(update={"latency_statistic": "Average", "lookback_hours": 6})
     now = datetime.now(UTC)
     end = period_floor(now, settings.metric_period_seconds)
     slack = settings.secret("slack_bot_token") and settings.alert_channel
@@ -40,9 +58,19 @@ def run_demo(settings: Settings, out: TextIO) -> int:
             demo_incidents(end),
             period_seconds=settings.metric_period_seconds,
         )
+        written += seed_guardrails(
+            cloudwatch,
+            end,
+            DEMO_GUARDRAILS,
+            demo_guardrail_surges(end),
+            hours=3,  # moto lists multi-dimension metrics once per datapoint: keep it short
+            period_seconds=settings.metric_period_seconds,
+        )
         say(
-            f"Seeded 24h of Bedrock metrics for {len(DEMO_FLEET)} models ({written:,} datapoints);"
-            f" injected a latency spike on {SPIKE_MODEL} in the last 30 minutes.\n"
+            f"Seeded 24h of Bedrock metrics for {len(DEMO_FLEET)} models and 3h for "
+            f"{len(DEMO_GUARDRAILS)} guardrails ({written:,} datapoints); in the last 30 minutes:"
+            f" a latency spike on {SPIKE_MODEL}, throttling on {THROTTLED_MODEL}, and a"
+            " guardrail intervening on a third of the support bot's inputs.\n"
         )
         say(
             f"Alerts go to {'Slack ' + str(settings.alert_channel) if slack else 'this terminal'}."
@@ -56,7 +84,8 @@ def run_demo(settings: Settings, out: TextIO) -> int:
         store.close()
     cost = monthly_cost_usd(first.metrics_requested, settings.poll_interval_seconds)
     say(
-        f"Poll 1: {len(first.models)} models, {first.metrics_requested} metrics in "
+        f"Poll 1: {len(first.models)} models, {len(first.guardrails)} guardrails, "
+        f"{first.metrics_requested} metrics in "
         f"{first.api_calls} API calls, {len(first.notices)} alert(s) raised.\n"
     )
     say(f"Poll 2: {len(second.notices)} new notice(s): a firing alert is not sent twice.\n")

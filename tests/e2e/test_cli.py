@@ -89,10 +89,15 @@ def test_demo_runs_offline_and_shows_the_alert() -> None:
     result = genai_ops("demo", timeout=300)
     assert result.returncode == 0, result.stderr
     assert "Latency spike on anthropic.claude-3-5-sonnet" in result.stdout
-    assert "1 alert(s) raised" in result.stdout and "0 new notice(s)" in result.stdout
+    assert "Throttle rate on meta.llama3-1-70b-instruct" in result.stdout
+    assert "Guardrail surge on arn:aws:bedrock:us-east-1:123456789012:guardrail/support-bot" in (
+        result.stdout
+    )
+    assert "mostly ContentPolicy on Input" in result.stdout
+    assert "3 alert(s) raised" in result.stdout and "0 new notice(s)" in result.stdout
 
 
 def test_demo_posts_to_slack_when_configured(slack: FakeSlack) -> None:
     result = genai_ops("demo", timeout=300)
     assert result.returncode == 0, result.stderr
-    assert len(slack.of("chat.postMessage")) == 1
+    assert len(slack.of("chat.postMessage")) == 3  # latency, throttling, guardrail
