@@ -13,6 +13,7 @@ from bot.aws.errors import AwsError
 from bot.config import SettingsError, load_settings
 from bot.settings import Settings
 from bot.store import StoreError
+from bot.usage.commands import cmd_setup_logging, cmd_spend, usage_options
 
 log = logging.getLogger("genai_ops")
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -155,6 +156,9 @@ COMMANDS: dict[str, tuple[Command, str]] = {
     "run": (cmd_run, "run the Slack app in Socket Mode (SLACK_APP_TOKEN) and poll"),
     "manifest": (cmd_manifest, "print the Slack app manifest (JSON) to paste at api.slack.com"),
     "backtest": (cmd_backtest, "replay a CSV series through a rule; prints when it would fire"),
+    # cost and budgets (issue 4)
+    "setup-logging": (cmd_setup_logging, "turn on Bedrock model-invocation logging"),
+    "spend": (cmd_spend, "print spend per model from the invocation-log roll-ups"),
 }
 
 
@@ -171,6 +175,7 @@ def parser() -> argparse.ArgumentParser:
             command.add_argument("--once", action="store_true", help="one cycle, then exit")
         slack_options(name, command)
         backtest_options(name, command)
+        usage_options(name, command)
     return root
 
 

@@ -51,6 +51,10 @@ def check_config(settings: Settings, out: TextIO) -> int:
 
     for line in delivery_lines(settings):
         say(line)
+    from bot.usage.commands import usage_lines  # cost and budgets (issue 4)
+
+    for line in usage_lines(settings):
+        say(line)
     for name in unknown_env_vars():
         say(f"  warning: environment variable {name} matches no setting (typo?)\n")
     return 0

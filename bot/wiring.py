@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -28,9 +28,11 @@ from bot.pricing import Pricer
 from bot.settings import Settings
 from bot.slack.access import Access
 from bot.store import StateStore, open_store
+from bot.usage import stats
 from bot.usage.estimate import estimated_hours
 from bot.usage.ingest import UsageIngest
 from bot.usage.logsource import LogReader, logging_status
+from bot.usage.stats import SpendReport
 
 if TYPE_CHECKING:
     from bot.slack.delivery import Deliverer
@@ -131,6 +133,26 @@ def budget_check(
             alerts.store, LogReader(logs, group), prices, settings.tag_keys
         ),
         estimate=lambda start, end: estimated_hours(reader, prices, start, end),
+    )
+
+
+def spend_report(
+    settings: Settings,
+    store: StateStore,
+    start: datetime,
+    end: datetime,
+    *,
+    cloudwatch: Any = None,
+    bedrock: Any = None,
+) -> SpendReport:
+    """Spend per model over [start, end) for ``/genai-stats``: from the invocation-log roll-ups,
+    or, with logging off, an estimate from CloudWatch token metrics (the report says which)."""
+    bedrock = bedrock or boto3.client("bedrock")
+    reader = CloudWatchReader(cloudwatch or boto3.client("cloudwatch"))
+    prices = pricer(settings, bedrock)
+    status = logging_status(bedrock, settings.invocation_log_group)
+    return stats.spend_report(
+        settings, store, status, lambda a, b: estimated_hours(reader, prices, a, b), start, end
     )
 
 

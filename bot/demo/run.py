@@ -13,9 +13,11 @@ from bot import wiring
 from bot.demo.embedded_aws import embedded_aws
 from bot.demo.seed import DEMO_FLEET, Incident, seed_fleet
 from bot.demo.seed_guardrails import GuardrailProfile, GuardrailSurge, seed_guardrails
+from bot.demo.usage import seed_usage, with_demo_budget
 from bot.poll_report import monthly_cost_usd, period_floor
 from bot.settings import Settings
 from bot.store.sqlite import SqliteStore
+from bot.usage.stats import spend_lines
 
 SPIKE_MODEL = "anthropic.claude-3-5-sonnet-20240620-v1:0"
 THROTTLED_MODEL = "meta.llama3-1-70b-instruct-v1:0"
@@ -76,11 +78,28 @@ def run_demo(settings: Settings, out: TextIO) -> int:
             f"Alerts go to {'Slack ' + str(settings.alert_channel) if slack else 'this terminal'}."
             "\n\n"
         )
+        # cost and budgets (issue 4): invocation logs, a budget, the spend report
+        logs, bedrock = (boto3.client(name, endpoint_url=endpoint) for name in ("logs", "bedrock"))
+        records, today = seed_usage(logs, bedrock, now)
+        settings = with_demo_budget(settings, today)
+        say(
+            f"Seeded {records:,} invocation-log records (a cache-heavy batch job running away in "
+            f"the last hour, one model without a price); budgets: "
+            + "; ".join(f"{b.label} ${b.amount_usd}" for b in settings.all_budgets)
+            + ".\n\n"
+        )
         store = SqliteStore(str(Path(tmp) / "state.db"))
         sink = None if slack else wiring.TerminalNotifier(out)
-        poller = wiring.poller(settings, store=store, cloudwatch=cloudwatch, sink=sink)
+        poller = wiring.poller(
+            settings, store=store, cloudwatch=cloudwatch, sink=sink, logs=logs, bedrock=bedrock
+        )
         first = poller.run_once(now)
         second = poller.run_once(now + timedelta(minutes=1))
+        report = wiring.spend_report(
+            settings, store, now - timedelta(hours=24), now, cloudwatch=cloudwatch, bedrock=bedrock
+        )
+        say("\nGenAI spend, last 24 h (what /genai-stats shows):\n")
+        say("".join(f"  {line}\n" for line in spend_lines(report)) + "\n")
         store.close()
     cost = monthly_cost_usd(first.metrics_requested, settings.poll_interval_seconds)
     say(
