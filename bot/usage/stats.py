@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from alarms.rollup import Rollup, Tally
 from bot.settings import Settings
+from bot.slack.alert_message import short_model
 from bot.store import StateStore
 from bot.usage.logsource import OFF_HINT, LoggingStatus
 from bot.usage.summary import ESTIMATE, BudgetStatus, UsageSummary, budget_status, summarize
@@ -69,7 +70,8 @@ def spend_lines(report: SpendReport, width: int = 34) -> list[str]:
     summary = report.summary
     lines = [f"{'model':<{width}} {'calls':>7} {'in':>7} {'cache':>7} {'out':>7} {'cost':>10}"]
     for model, tally in summary.models:
-        name = model if len(model) <= width else "..." + model[-(width - 3) :]
+        name = short_model(model)
+        name = name if len(name) <= width else "..." + name[-(width - 3) :]
         cost = money(tally.usd) if not tally.unpriced_calls else "unpriced"
         lines.append(
             f"{name:<{width}} {tally.calls:>7,} {tokens(tally.input):>7} "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -94,10 +95,21 @@ def test_demo_runs_offline_and_shows_the_alert() -> None:
         result.stdout
     )
     assert "mostly ContentPolicy on Input" in result.stdout
-    assert "3 alert(s) raised" in result.stdout and "0 new notice(s)" in result.stdout
+    raised = re.search(r"Poll 1: .* (\d+) alert\(s\) raised", result.stdout)
+    # latency, throttling, guardrail, a budget threshold, the unpriced model (+ forecast and
+    # burn rate, depending on the time of day)
+    assert raised and int(raised.group(1)) >= 5
+    assert "0 new notice(s)" in result.stdout
+    # cost and budgets: the seeded invocation logs priced, a budget alert, the unpriced model
+    assert "Budget on demo daily:" in result.stdout and "top: batch-summarizer" in result.stdout
+    assert "Unpriced model on mistral.mistral-large-2407-v1:0" in result.stdout
+    assert "source: invocation logs (prompt cache included)" in result.stdout
 
 
 def test_demo_posts_to_slack_when_configured(slack: FakeSlack) -> None:
     result = genai_ops("demo", timeout=300)
     assert result.returncode == 0, result.stderr
-    assert len(slack.of("chat.postMessage")) == 3  # latency, throttling, guardrail
+    texts = [call.args["text"] for call in slack.of("chat.postMessage")]
+    metric_alerts = ("Latency spike", "Throttle rate", "Guardrail surge")
+    assert len([t for t in texts if t.startswith(metric_alerts)]) == 3, texts
+    assert [t for t in texts if t.startswith("Budget on demo daily")], texts
