@@ -101,3 +101,32 @@ def test_a_normal_day_of_polls_raises_nothing(cloudwatch: Any, slack: FakeSlack)
     assert AlertStore(store).all() == []
     judged = {e.rule for e in reports[-1].evaluations if e.summary != "no data"}
     assert judged == {"latency_spike", "error_rate", "throttle_rate", "guardrail_surge"}
+
+
+def test_guardrail_series_stored_with_version_first_are_still_read(cloudwatch: Any) -> None:
+    """moto (unlike AWS) only answers a query whose dimensions are in the stored order; the
+    bot builds its queries from what ListMetrics returned, so the order never matters."""
+    import random
+
+    from alarms.rules import GuardrailSurgeRule
+    from bot.aws.cloudwatch import CloudWatchReader
+    from bot.demo.seed import periods, put_datums
+    from bot.demo.seed_guardrails import GUARDRAILS, GuardrailSurge, guardrail_datums
+    from bot.discovery import Discovery
+    from bot.metric_plans import plans
+
+    surge = GuardrailSurge(GUARD_SURGING.arn, END - timedelta(minutes=30), END, rate=0.35)
+    datums = list(guardrail_datums(GUARD_SURGING, periods(END, 3, 300), [surge], random.Random(1)))
+    for datum in datums:
+        datum["Dimensions"] = [datum["Dimensions"][1], datum["Dimensions"][0]] + datum[
+            "Dimensions"
+        ][2:]
+    put_datums(cloudwatch, datums, namespace=GUARDRAILS)
+
+    reader = CloudWatchReader(cloudwatch)
+    inventory = Discovery(reader).inventory(END)
+    [series] = inventory.guardrails
+    assert series.invocations[0][0] == "GuardrailVersion"  # kept as listed
+    [plan] = plans((GuardrailSurgeRule(),), inventory, "Average", 300)
+    result = plan.judge(reader.fetch(list(plan.keys), END - timedelta(hours=3), END, 300))
+    assert result.firing and result.labels["guardrail"] == GUARD_SURGING.arn
