@@ -118,9 +118,8 @@ def test_guardrail_series_stored_with_version_first_are_still_read(cloudwatch: A
     surge = GuardrailSurge(GUARD_SURGING.arn, END - timedelta(minutes=30), END, rate=0.35)
     datums = list(guardrail_datums(GUARD_SURGING, periods(END, 3, 300), [surge], random.Random(1)))
     for datum in datums:
-        datum["Dimensions"] = [datum["Dimensions"][1], datum["Dimensions"][0]] + datum[
-            "Dimensions"
-        ][2:]
+        arn, version, *rest = datum["Dimensions"]
+        datum["Dimensions"] = [version, arn, *rest]
     put_datums(cloudwatch, datums, namespace=GUARDRAILS)
 
     reader = CloudWatchReader(cloudwatch)
