@@ -6,7 +6,7 @@ key ``last``.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from pydantic import BaseModel
 
@@ -89,7 +89,7 @@ def series_per_subject(rules: tuple[Rule, ...], statistic: str = "p90") -> tuple
     def count(inventory: Inventory) -> int:
         return len({key for plan in plans(rules, inventory, statistic, 300) for key in plan.keys})
 
-    at = datetime(2000, 1, 1)  # noqa: DTZ001 - only a label on a throwaway inventory
+    at = datetime(2000, 1, 1, tzinfo=UTC)  # only a label on a throwaway inventory
     plain = count(Inventory(["m"], frozenset(), [], at))
     streaming = count(Inventory(["m"], frozenset({"m"}), [], at))
     return plain, streaming, count(Inventory([], frozenset(), [guardrail], at))
