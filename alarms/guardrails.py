@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
-from alarms.baseline import median_and_mad
+from alarms.baseline import threshold_above
 from alarms.model import Evaluation, MetricPoint
 from alarms.periods import PeriodVerdict, Verdict, replay
 from alarms.rates import share
@@ -24,16 +24,14 @@ Counts = Mapping[datetime, float]
 
 def threshold_for(rule: GuardrailSurgeRule, history: Sequence[float]) -> tuple[float, float] | None:
     """(threshold, baseline) from calm history, or None while history is too short."""
-    if len(history) < rule.min_baseline_periods:
-        return None
-    centre, spread = median_and_mad(history)
-    threshold = max(
-        rule.min_rate,
-        centre * (1 + rule.relative_margin),
-        centre + rule.absolute_margin,
-        centre + rule.mad_multiplier * spread,
+    return threshold_above(
+        history,
+        rule.min_baseline_periods,
+        relative=rule.relative_margin,
+        absolute=rule.absolute_margin,
+        mad_multiplier=rule.mad_multiplier,
+        floor=rule.min_rate,
     )
-    return threshold, centre
 
 
 def verdicts(

@@ -6,7 +6,7 @@ from collections import deque
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from alarms.baseline import median_and_mad
+from alarms.baseline import threshold_above
 from alarms.model import Evaluation, MetricPoint
 from alarms.periods import PeriodVerdict, Verdict, replay
 from alarms.rules import LatencySpikeRule
@@ -14,15 +14,13 @@ from alarms.rules import LatencySpikeRule
 
 def threshold_for(rule: LatencySpikeRule, history: Sequence[float]) -> tuple[float, float] | None:
     """(threshold, baseline) from calm history, or None while history is too short."""
-    if len(history) < rule.min_baseline_periods:
-        return None
-    centre, spread = median_and_mad(history)
-    threshold = max(
-        centre * (1 + rule.relative_margin),
-        centre + rule.absolute_margin_ms,
-        centre + rule.mad_multiplier * spread,
+    return threshold_above(
+        history,
+        rule.min_baseline_periods,
+        relative=rule.relative_margin,
+        absolute=rule.absolute_margin_ms,
+        mad_multiplier=rule.mad_multiplier,
     )
-    return threshold, centre
 
 
 def verdicts(
