@@ -23,7 +23,16 @@ from bot.store.sqlite import SqliteStore
 
 FLEETS = (10, 100, 500)
 INTERVAL = 300
-USD_PER_ALARM_MONTH = 0.10  # standard-resolution metric alarm
+USD_PER_ALARM_METRIC_MONTH = 0.10  # standard resolution, per metric in an alarm
+# The cheapest CloudWatch alarm doing each rule's job, in billed metrics: an anomaly-detection
+# band counts 3 metrics; a metric-math ratio alarm counts each metric it reads.
+ALARM_METRICS = {
+    "latency_spike": 3,
+    "error_rate": 4,
+    "throttle_rate": 2,
+    "guardrail_surge": 6,
+    "feedback_drop": 2,
+}
 USD_PER_REQUEST = 0.01 / 1000  # GetMetricStatistics, per request
 HOURS = 1
 
@@ -91,7 +100,9 @@ def measure(size: int, tmp: str) -> list[tuple[str, str, str]]:
     cycles = 30 * 86_400 / INTERVAL
     ours_usd = monthly_cost_usd(series, INTERVAL)
     naive_usd = naive_calls * cycles * USD_PER_REQUEST
-    alarms_usd = len(report.evaluations) * USD_PER_ALARM_MONTH  # one alarm per rule and model
+    alarms_usd = USD_PER_ALARM_METRIC_MONTH * sum(
+        ALARM_METRICS.get(e.rule, 0) for e in report.evaluations
+    )
     label = f"poll {size} models"
     return [
         (
