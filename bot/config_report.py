@@ -35,6 +35,16 @@ def check_config(settings: Settings, out: TextIO) -> int:
             bool(settings.secret("slack_signing_secret")),
             "set SLACK_SIGNING_SECRET",
         ),
+        (
+            "/genai-ask default model",  # issue 6
+            bool(settings.ask_default_model),
+            "set GENAI_OPS_ASK_DEFAULT_MODEL; until then every ask must name a model",
+        ),
+        (
+            "/genai-ask guardrail",  # issue 6
+            bool(settings.ask_guardrail_id),
+            "set GENAI_OPS_ASK_GUARDRAIL_ID (and _VERSION) to filter every ask",
+        ),
     ]
     for name, enabled, hint in notes:
         say(f"  [{'on ' if enabled else 'off'}] {name}" + ("" if enabled else f": {hint}") + "\n")
@@ -55,6 +65,7 @@ def check_config(settings: Settings, out: TextIO) -> int:
 
     for line in usage_lines(settings):
         say(line)
+    say(f"  {ask_limits(settings)}\n")
     for name in unknown_env_vars():
         say(f"  warning: environment variable {name} matches no setting (typo?)\n")
     return 0
@@ -98,3 +109,14 @@ def _last_cycle(settings: Settings) -> LastCycle | None:
     except Exception as exc:  # a diagnostic must not fail on an unreachable store
         log.info("last poll report unavailable", extra={"reason": str(exc)})
         return None
+
+
+def ask_limits(settings: Settings) -> str:
+    """One line on what bounds /genai-ask spend, and where feedback goes (issue 6)."""
+    where = ", ".join(settings.ask_allowed_channels) or "every channel"
+    return (
+        f"/genai-ask: {settings.ask_rate_limit_per_hour} asks/user/hour, "
+        f"${settings.ask_daily_spend_cap_usd}/user/day, max {settings.ask_max_tokens} tokens, "
+        f"in {where}; feedback metrics to {settings.feedback_namespace} "
+        f"({settings.feedback_metrics_via})"
+    )

@@ -14,9 +14,11 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import unquote
+
+from tests.support.loopback import loopback_server
 
 STATUS = {
     "AccessDeniedException": 403,
@@ -135,13 +137,6 @@ def _handler(fake: FakeBedrock) -> type[BaseHTTPRequestHandler]:
 def serve_fake_bedrock() -> Iterator[FakeBedrock]:
     """Start a FakeBedrock on 127.0.0.1 (free port); yields it, stops it afterwards."""
     fake = FakeBedrock()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
-    server.daemon_threads = True
-    fake.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with loopback_server(_handler(fake)) as url:
+        fake.url = url
         yield fake
-    finally:
-        server.shutdown()
-        server.server_close()

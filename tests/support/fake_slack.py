@@ -10,9 +10,11 @@ import json
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlparse
+
+from tests.support.loopback import loopback_server
 
 
 @dataclass
@@ -153,13 +155,6 @@ def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
 def serve_fake_slack() -> Iterator[FakeSlack]:
     """Start a FakeSlack on 127.0.0.1 (free port); yields it, stops it afterwards."""
     fake = FakeSlack()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
-    server.daemon_threads = True
-    fake.url = f"http://127.0.0.1:{server.server_address[1]}/api/"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with loopback_server(_handler(fake)) as url:
+        fake.url = url + "/api/"
         yield fake
-    finally:
-        server.shutdown()
-        server.server_close()
