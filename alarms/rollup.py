@@ -159,3 +159,19 @@ def combined(rollups: Iterable[Rollup], start: datetime) -> Rollup:
 def within(rollups: Iterable[Rollup], start: datetime, end: datetime) -> list[Rollup]:
     """The hourly roll-ups whose hour starts in [start, end)."""
     return [r for r in rollups if start <= r.hour < end]
+
+
+def compacted(rollups: Iterable[Rollup], hourly_since: datetime) -> list[Rollup]:
+    """Hours before ``hourly_since`` merged into one roll-up per UTC day (keyed by the day's
+    first hour), later ones kept as they are: a month of history in ~30 documents' memory."""
+    days: dict[datetime, Rollup] = {}
+    recent: list[Rollup] = []
+    for rollup in rollups:
+        if rollup.hour >= hourly_since:
+            recent.append(rollup)
+            continue
+        day = rollup.hour.replace(hour=0)
+        if day not in days:
+            days[day] = Rollup(hour=rollup.hour)  # the first hour held of that day
+        days[day].merge(rollup)
+    return sorted(days.values(), key=lambda r: r.hour) + recent

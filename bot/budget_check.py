@@ -18,7 +18,7 @@ from alarms import budgets
 from alarms.budgets import BUDGET_RULES, Budget, BudgetContext, period_bounds, period_key
 from alarms.model import AlertState, Evaluation, Severity
 from alarms.pricing import TokenCounts
-from alarms.rollup import Rollup, hour_of, within
+from alarms.rollup import Rollup, compacted, hour_of, within
 from bot.alert_store import AlertStore
 from bot.poll_report import CycleReport
 from bot.pricing import Pricer
@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 UNPRICED = "unpriced_model"
 UNPRICED_WINDOW = timedelta(hours=24)
 RECHECK_LOGGING = timedelta(hours=1)
+HOURLY_FOR = timedelta(hours=48)  # older roll-ups are merged per day to keep memory small
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,10 @@ class BudgetCheck:
         if self.config.pull:
             self._pull(status.log_group, start, now)
         lookback = min(hour_of(start), hour_of(now) - UNPRICED_WINDOW)
-        return self.rollups.hours(lookback, now + timedelta(hours=1)), False
+        windows = [b.window for b in self.config.budgets if b.forecast] + [HOURLY_FOR]
+        hourly_since = hour_of(now) - max(windows) - timedelta(hours=1)
+        found = self.rollups.iter_hours(lookback, now + timedelta(hours=1))
+        return compacted(found, hourly_since), False
 
     def _pull(self, log_group: str, start: datetime, now: datetime) -> None:
         ingest = self._ingest_for(log_group)

@@ -186,3 +186,18 @@ def test_periods_follow_the_time_zone() -> None:
 def test_invalid_budgets(bad: dict[str, object]) -> None:
     with pytest.raises(ValidationError):
         Budget.model_validate(bad)
+
+
+def test_compacted_history_keeps_every_dollar_and_recent_hours() -> None:
+    from alarms.rollup import compacted
+
+    data = steady("2", DAY + timedelta(days=3))
+    now = DAY + timedelta(days=3)
+    merged = compacted(list(data.values()), now - timedelta(hours=48))
+    assert len(merged) == 1 + 48  # the first day merged, the last 48 hours as they were
+    assert sum(r.total.usd for r in merged) == Decimal(2 * 72)
+    monthly = Budget(
+        period="monthly", amount_usd=Decimal(100), forecast=False, burn_rate_horizon_hours=None
+    )
+    [alert] = run(monthly, {r.hour: r for r in merged}, now)
+    assert alert.value == 144.0 and alert.labels["threshold"] == "100"
