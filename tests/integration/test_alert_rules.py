@@ -7,7 +7,10 @@ from typing import Any
 
 from bot import wiring
 from bot.alert_store import AlertStore
+from bot.aws.cloudwatch import CloudWatchReader
 from bot.config import load_settings
+from bot.metric_check import MetricRulesCheck
+from bot.poller import Poller
 from bot.store import open_store
 from tests.support.bedrock import (
     GUARD_SURGING,
@@ -85,13 +88,16 @@ def test_a_normal_day_of_polls_raises_nothing(cloudwatch: Any, slack: FakeSlack)
     from tests.support.bedrock import GUARD_CALM, NOISY, QUIET, STEADY
 
     day_end = END + timedelta(hours=24)
-    seed_fleet(cloudwatch, day_end, (STEADY, NOISY, QUIET, STREAMING), hours=30)
-    seed_guardrails(cloudwatch, day_end, (GUARD_CALM, GUARD_SURGING), hours=30)
+    seed_fleet(cloudwatch, day_end, (STEADY, NOISY, QUIET, STREAMING), hours=27)
+    seed_guardrails(cloudwatch, day_end, (GUARD_CALM, GUARD_SURGING), hours=27)
+    # a 3 h baseline keeps moto quick (its GetMetricData scans every datapoint per period)
     settings = load_settings(
-        latency_statistic="Average", lookback_hours=6, discovery_ttl_minutes=13 * 60
+        latency_statistic="Average", lookback_hours=3, discovery_ttl_minutes=13 * 60
     )
     store = open_store(settings.state_url)
-    poller = wiring.poller(settings, store=store, cloudwatch=cloudwatch)
+    # the metric rules alone (budgets and feedback have their own tests), as wiring builds them
+    check = MetricRulesCheck(wiring.metric_config(settings), CloudWatchReader(cloudwatch))
+    poller = Poller([check], AlertStore(store), wiring.notifier(settings, store))
 
     reports = [poller.run_once(END + timedelta(hours=i, seconds=20)) for i in range(25)]
 
