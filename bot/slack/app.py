@@ -16,7 +16,7 @@ from slack_bolt import App
 from slack_bolt.error import BoltError
 
 from bot.settings import Settings
-from bot.slack import access, alert_buttons, alerts_command, ask, dedupe, feedback
+from bot.slack import access, alert_buttons, alerts_command, ask, dedupe, feedback, stats_command
 from bot.slack import help as help_command
 from bot.wiring import Services
 
@@ -34,6 +34,7 @@ LISTENERS: list[Register] = [
     help_command.register,
     alerts_command.register,
     alert_buttons.register,
+    stats_command.register,
     ask.register,
     feedback.register,
 ]

@@ -111,7 +111,11 @@ def _parse(body: bytes, content_type: str) -> dict[str, Any]:
         except ValueError:
             return {"_raw": body.decode(errors="replace")}
     if "form" in content_type:
-        args: dict[str, Any] = {k: v[0] for k, v in parse_qs(body.decode()).items()}
+        try:
+            text = body.decode()
+        except UnicodeDecodeError:  # a file upload (e.g. a PNG) sent as a raw body
+            return {"_bytes": len(body), "_head": body[:8].hex()}
+        args: dict[str, Any] = {k: v[0] for k, v in parse_qs(text).items()}
         for name in ("blocks", "attachments"):
             if isinstance(args.get(name), str):
                 args[name] = json.loads(args[name])

@@ -1,0 +1,1 @@
+"""``/genai-stats``: what to show (arguments), gathering it (CloudWatch, roll-ups), the chart."""

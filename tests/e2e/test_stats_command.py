@@ -1,0 +1,86 @@
+"""/genai-stats through the real `genai-ops serve`: moto metrics in, Slack calls out."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from slack_sdk.models.blocks import Block
+
+from bot.poll_report import period_floor
+from tests.support.bedrock import SPIKY, STEADY, seed_spike
+from tests.support.bot_server import BotServer, eventually
+from tests.support.fake_slack import FakeSlack
+
+
+def answers(slack: FakeSlack) -> list[dict[str, Any]]:
+    return [c.args for c in slack.calls if c.method.startswith("/response/")]
+
+
+@pytest.fixture
+def traffic(cloudwatch: Any) -> None:
+    end = period_floor(datetime.now(UTC), 300)
+    seed_spike(cloudwatch, end, hours=2)
+
+
+def test_stats_answer_privately_with_table_and_chart(
+    bot_server: BotServer, slack: FakeSlack, traffic: None
+) -> None:
+    ack = bot_server.command("/genai-stats", "24h")
+
+    assert ack.body == ":hourglass_flowing_sand: Gathering GenAI stats for the last 24 h…"
+    [reply] = eventually(lambda: answers(slack), timeout=60)
+    assert reply["response_type"] == "ephemeral"
+    for block in reply["blocks"]:
+        Block.parse(block).validate_json()  # type: ignore[union-attr]
+    assert reply["blocks"][0]["text"]["text"] == "GenAI usage, last 24 h"
+    shown = json.dumps(reply["blocks"])
+    assert "claude-3-5-sonnet" in shown and "nova-pro-v1:0" in shown
+    assert "cost from estimate from CloudWatch token metrics" in shown
+    [image] = [b for b in reply["blocks"] if b["type"] == "image"]
+    assert image["slack_file"] == {"id": "F1"}
+    upload = [c.method for c in slack.calls if "upload" in c.method.lower()]
+    assert upload == ["files.getUploadURLExternal", "upload/F1", "files.completeUploadExternal"]
+    assert "channel_id" not in slack.of("files.completeUploadExternal")[0].args
+    assert reply["text"].startswith("GenAI usage, last 24 h: ")
+
+
+def test_stats_for_one_model_shared_with_the_channel(
+    bot_server: BotServer, slack: FakeSlack, traffic: None
+) -> None:
+    bot_server.command("/genai-stats", "nova public 1h")
+
+    [reply] = eventually(lambda: answers(slack), timeout=60)
+    assert reply["response_type"] == "in_channel"
+    table = next(b["text"]["text"] for b in reply["blocks"] if "```" in str(b))
+    rows = table.strip("`\n").splitlines()
+    assert len(rows) == 2 and rows[1].startswith("nova-pro-v1:0")
+    assert SPIKY.model_id not in json.dumps(reply["blocks"])
+    assert reply["text"].startswith("GenAI usage (nova), last hour: ")
+    assert reply["blocks"][0]["text"]["text"] == "GenAI usage, last hour: nova"
+    assert STEADY.model_id.split(".", 1)[1] in table
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("5d", ":warning: unknown time window `5d`; use one of `1h`, `24h`, `7d`, `30d`"),
+        ("haiku sonnet", ":warning: unexpected `sonnet`: give at most one model or alias"),
+        ("help", "`/genai-stats [1h|24h|7d|30d] [model or alias] [public]`: Bedrock usage"),
+    ],
+)
+def test_stats_usage(bot_server: BotServer, slack: FakeSlack, text: str, problem: str) -> None:
+    reply = bot_server.command("/genai-stats", text)
+
+    assert reply.json()["text"].startswith(problem)
+    assert answers(slack) == []
+
+
+def test_unknown_model_says_so(bot_server: BotServer, slack: FakeSlack, traffic: None) -> None:
+    bot_server.command("/genai-stats", "frobnicate")
+
+    [reply] = eventually(lambda: answers(slack), timeout=60)
+    assert "No Bedrock models matching `frobnicate` published metrics" in json.dumps(reply)
+    assert slack.of("files.getUploadURLExternal") == []

@@ -1,0 +1,89 @@
+"""The /genai-stats reply: valid Block Kit, numbers formatted, size limits kept, a real PNG."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from slack_sdk.models.blocks import Block
+
+from alarms.feedback import FeedbackTotals
+from bot.slack.stats_view import stats_blocks
+from bot.stats.chart import chart_png
+from bot.stats.report import ModelStats, StatsReport
+from tests.support.series import T0
+
+
+def report(models: list[ModelStats], **extra: object) -> StatsReport:
+    base = StatsReport(
+        label="last 24 h",
+        start=T0,
+        end=T0 + timedelta(hours=24),
+        statistic="p90",
+        models=models,
+        previous_invocations=40_000,
+        spend=Decimal("182.4"),
+        cost_source="cost from invocation logs (prompt cache included)",
+        guardrail_checks=5000,
+        guardrail_interventions=90,
+        alerts_firing=2,
+        alerts_held=1,
+        polling="10 metrics in 2 API calls per cycle: about $0.86/month",
+    )
+    for name, value in extra.items():
+        setattr(base, name, value)
+    return base
+
+
+SONNET = ModelStats(
+    "us.anthropic.claude-3-5-sonnet-20240620-v1:0",
+    invocations=9812,
+    latency_ms=6200,
+    errors=10,
+    throttles=0,
+    input_tokens=41_200_000,
+    output_tokens=3_100_000,
+    usd=Decimal("141.70"),
+    feedback=FeedbackTotals(41, 6),
+)
+NOVA = ModelStats("amazon.nova-lite-v1:0", invocations=38_398, latency_ms=600, throttles=154)
+
+
+def test_reply_reads_like_the_sample() -> None:
+    text, blocks = stats_blocks(report([NOVA, SONNET]), "F123")
+
+    for block in blocks:
+        Block.parse(block).validate_json()  # type: ignore[union-attr]
+    assert text == "GenAI usage, last 24 h: 48.2k invocations, $182.40, 2 alert(s) firing"
+    fields = [f["text"] for f in blocks[1]["fields"]]
+    assert fields[0] == "*Invocations*\n48.2k (+21% vs the previous period)"
+    assert fields[2] == "*Guardrail interventions*\n1.8% of 5,000 checks"
+    assert fields[3] == "*Feedback*\n:+1: 41 · :-1: 6 (87% positive)"
+    rows = blocks[2]["text"]["text"].strip("`\n").splitlines()
+    nova_row = ["nova-lite-v1:0", "38.4k", "600", "ms", "0.0", "0.4", "0", "/", "0", "n/a"]
+    assert rows[1].split() == nova_row
+    assert rows[2].split()[:3] == ["claude-3-5-sonnet-20240620-v1:0"[:28], "9,812", "6.2"]
+    assert blocks[3] == {
+        "type": "image",
+        "slack_file": {"id": "F123"},
+        "alt_text": "p90 latency and spend per model, last 24 h",
+    }
+    assert "2 alert(s) firing (`/genai-alerts`), 1 silenced or held back" in str(blocks[-1])
+
+
+def test_many_models_are_cut_and_the_cut_is_said() -> None:
+    many = [ModelStats(f"vendor.model-{i:03d}", invocations=1000 - i) for i in range(80)]
+    _, blocks = stats_blocks(report(many), None)
+
+    table = blocks[2]["text"]["text"]
+    assert len(table) <= 3000 and "more models not shown: name one" in table
+    assert all(b["type"] != "image" for b in blocks)
+
+
+def test_chart_is_a_png_with_both_panels() -> None:
+    series = [(T0 + timedelta(hours=h), 1000.0 + h) for h in range(24)]
+    model = ModelStats("m", invocations=1, latency_series=series, cost_series=series[:5])
+    png = chart_png(report([model]))
+
+    assert png is not None and png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5000
+    assert chart_png(report([ModelStats("idle")])) is None
