@@ -81,7 +81,20 @@ def build_app(
     logging.getLogger("slack_bolt.RequestVerification").setLevel(logging.WARNING)
     for register in LISTENERS:
         register(app, services)
+    hush_bolt()
     return app
+
+
+def hush_bolt() -> None:
+    """Keep Bolt's own loggers at INFO or above: at DEBUG they print request and response
+    bodies (command text, usage replies that quote it), which may hold prompts."""
+    names = [
+        n for n in logging.root.manager.loggerDict if n.startswith(("slack_bolt", "genai-ops"))
+    ]
+    for name in names:
+        logger = logging.getLogger(name)
+        if logger.level < logging.INFO:
+            logger.setLevel(logging.INFO)
 
 
 def _reason(exc: BoltError) -> str:
