@@ -8,6 +8,9 @@ the block, the answer goes again without it.
 from __future__ import annotations
 
 import logging
+import threading
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,6 +33,8 @@ from bot.usage.logsource import logging_status
 
 log = logging.getLogger(__name__)
 COMMAND = "/genai-stats"
+CACHE_SECONDS = 60.0
+CHART_LOCK = threading.Lock()
 
 
 def sources(services: wiring.Services) -> Sources:
@@ -54,9 +59,39 @@ def sources(services: wiring.Services) -> Sources:
     )
 
 
+class StatsCache:
+    """The last answer per (window, model) for ``seconds``, computed once at a time.
+
+    Stats are per minute anyway; the cache keeps a burst of requests (a team opening the same
+    view, a retrying client) to one CloudWatch batch, one chart and one upload.
+    """
+
+    def __init__(self, seconds: float = CACHE_SECONDS) -> None:
+        self.seconds = seconds
+        self._lock = threading.Lock()
+        self._keys: dict[tuple[str, str | None], threading.Lock] = {}
+        self._answers: dict[tuple[str, str | None], tuple[float, StatsReport, str | None]] = {}
+
+    def get(
+        self, request: StatsRequest, make: Callable[[], tuple[StatsReport, str | None]]
+    ) -> tuple[StatsReport, str | None]:
+        key = (request.window, request.model)
+        with self._lock:
+            key_lock = self._keys.setdefault(key, threading.Lock())
+        with key_lock:
+            hit = self._answers.get(key)
+            if hit and time.monotonic() - hit[0] < self.seconds:
+                return hit[1], hit[2]
+            report, chart = make()
+            with self._lock:
+                self._answers[key] = (time.monotonic(), report, chart)
+            return report, chart
+
+
 def upload_chart(client: WebClient, report: StatsReport) -> str | None:
     """The chart's Slack file id, or None (nothing to draw, or the upload failed)."""
-    png = chart_png(report)
+    with CHART_LOCK:  # matplotlib is not thread-safe; one chart at a time
+        png = chart_png(report)
     if png is None:
         return None
     try:
@@ -77,6 +112,7 @@ def register(app: App, services: wiring.Services) -> None:
     settings = services.settings
     stats_sources = sources(services)
     usage = spec(COMMAND)
+    cache = StatsCache()
 
     def read(command: dict[str, Any]) -> StatsRequest | str:
         try:
@@ -96,12 +132,16 @@ def register(app: App, services: wiring.Services) -> None:
         request = read(command)
         if isinstance(request, str) or request.help:
             return  # the ack answered
-        try:
+
+        def make() -> tuple[StatsReport, str | None]:
             report = collect(stats_sources, request, datetime.now(UTC))
+            return report, upload_chart(client, report)
+
+        try:
+            report, chart = cache.get(request, make)
         except AwsError as exc:
             respond(text=f":warning: Stats unavailable: {exc}", response_type="ephemeral")
             return
-        chart = upload_chart(client, report)
         kind = "in_channel" if request.public else "ephemeral"
         text, blocks = stats_blocks(report, chart)
         sent = respond(text=text, blocks=blocks, response_type=kind, replace_original=False)

@@ -84,3 +84,14 @@ def test_unknown_model_says_so(bot_server: BotServer, slack: FakeSlack, traffic:
     [reply] = eventually(lambda: answers(slack), timeout=60)
     assert "No Bedrock models matching `frobnicate` published metrics" in json.dumps(reply)
     assert slack.of("files.getUploadURLExternal") == []
+
+
+def test_a_burst_of_the_same_request_is_computed_once(
+    bot_server: BotServer, slack: FakeSlack, traffic: None
+) -> None:
+    for _ in range(3):
+        bot_server.command("/genai-stats", "1h")
+
+    replies = eventually(lambda: len(answers(slack)) == 3 and answers(slack), timeout=60)
+    assert len({json.dumps(reply["blocks"]) for reply in replies}) == 1
+    assert len(slack.of("files.getUploadURLExternal")) == 1
