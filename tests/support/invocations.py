@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from bot.demo.invocations import invocation
+from tests.support.bedrock import write_invocation_logs
 
 __all__ = ["invocation", "put_messages", "put_records"]
 
@@ -33,11 +33,5 @@ def put_messages(
 
 
 def put_records(logs: Any, group: str, records: Iterable[dict[str, Any]]) -> None:
-    put_messages(
-        logs,
-        group,
-        (
-            (datetime.fromisoformat(r["timestamp"].replace("Z", "+00:00")), json.dumps(r))
-            for r in records
-        ),
-    )
+    """Write invocation-log records (dicts) to a log group, creating it if needed."""
+    write_invocation_logs(logs, group, records)
