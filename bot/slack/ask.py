@@ -27,6 +27,7 @@ from bot.ask_request import AskRequest, AskUsageError
 from bot.ask_service import AskOutcome, AskService, Refused
 from bot.aws.bedrock_runtime import Caller
 from bot.slack.ask_render import answer_messages, compare_summary
+from bot.slack.mrkdwn import escape
 
 log = logging.getLogger(__name__)
 ASK_WORKERS = 16  # asks talking to Bedrock at once per process; more wait their turn
@@ -103,18 +104,34 @@ def post(
     now: datetime,
 ) -> None:
     """Post the outcome(s): one answer, or a compare summary with the answers in its thread."""
+    rateable = [o for o in outcomes if o.answer is not None and not blocked(o)]
+    if not rateable:
+        # Nothing to share: errors and guardrail blocks go to the asker alone, so a question
+        # the guardrail stopped (personal data, a denied topic) is never quoted in the channel.
+        for outcome in outcomes:
+            respond(text=private_notice(outcome), response_type="ephemeral")
+        return
     if not request.compare:
-        (outcome,) = outcomes
-        if outcome.error:
-            respond(text=f":warning: {outcome.error}", response_type="ephemeral")
-            return
-        post_answer(client, asks, request.question, caller, outcome, None, now)
+        post_answer(client, asks, request.question, caller, rateable[0], None, now)
         return
     summary = compare_summary(request.question, caller.user, outcomes)
     thread = _post(client, caller.channel, summary, None)
-    for outcome in outcomes:
-        if outcome.answer is not None:
-            post_answer(client, asks, request.question, caller, outcome, thread, now)
+    for outcome in rateable:
+        post_answer(client, asks, request.question, caller, outcome, thread, now)
+
+
+def blocked(outcome: AskOutcome) -> bool:
+    return outcome.answer is not None and outcome.answer.guardrail_intervened
+
+
+def private_notice(outcome: AskOutcome) -> str:
+    """What the asker alone is told about an outcome that is not posted."""
+    if outcome.answer is not None:
+        return (
+            f":shield: The guardrail intervened on `{outcome.model_id}`; its message: "
+            f"{escape(outcome.answer.text)}"
+        )
+    return f":warning: {outcome.error}"
 
 
 def post_answer(

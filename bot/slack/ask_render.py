@@ -92,6 +92,9 @@ def compare_summary(question: str, asker: str, outcomes: list[AskOutcome]) -> Me
         if outcome.answer is None:
             rows.append(f"{outcome.model_id.ljust(width)}  failed")
             continue
+        if outcome.answer.guardrail_intervened:
+            rows.append(f"{outcome.model_id.ljust(width)}  blocked by the guardrail")
+            continue
         tokens = f"{outcome.answer.input_tokens:,} / {outcome.answer.output_tokens:,}"
         rows.append(
             f"{outcome.model_id.ljust(width)}  {seconds(outcome.answer.latency_ms):>8}  "
@@ -104,6 +107,6 @@ def compare_summary(question: str, asker: str, outcomes: list[AskOutcome]) -> Me
     failures = [o for o in outcomes if o.error]
     for outcome in failures:
         blocks.append(_context(f":warning: {escape(outcome.error or '')}"))
-    if len(failures) < len(outcomes):
+    if any(o.answer is not None and not o.answer.guardrail_intervened for o in outcomes):
         blocks.append(_context(f"Each answer is in the thread: {RATE_HINT}."))
     return {"text": f"{len(outcomes)} models compared for <@{asker}>", "blocks": blocks}

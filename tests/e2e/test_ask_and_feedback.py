@@ -203,14 +203,19 @@ def test_long_answers_split_errors_and_limits_reach_only_the_asker(
     assert "throttling" in ephemeral(slack, 2)[1]
     assert len(bedrock.calls) == 1 + 1 + 3  # three attempts at most, then the asker is told
 
+    bedrock.reply(HAIKU, Reply(text="Blocked: personal data.", stop_reason="guardrail_intervened"))
+    ask(bot, "my card number is 4111 1111 1111 1111")
+    blocked = ephemeral(slack, 3)[2]
+    assert "guardrail intervened" in blocked and "Blocked: personal data." in blocked
+
     assert "Usage" in ask(bot, "")  # told in the ack, nothing asked
-    ask(bot, "four")
     ask(bot, "five")  # the 5th ask this hour
     ask(bot, "six")  # one too many: refused before Bedrock is called
-    assert "5 asks per hour" in ephemeral(slack, 3)[2]
-    posts(slack, 3)
+    assert "5 asks per hour" in ephemeral(slack, 4)[3]
+    posts(slack, 2)
     assert len(bedrock.calls) == 7
-    assert len(slack.of("chat.postMessage")) == 3
+    assert len(slack.of("chat.postMessage")) == 2  # neither errors nor the blocked ask are public
+    assert "4111" not in str([c.args for c in slack.of("chat.postMessage")])
 
 
 def test_acks_stay_fast_while_slow_asks_are_in_flight(
