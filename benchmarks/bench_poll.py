@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
+from botocore.config import Config
 
 from bot import wiring
 from bot.config import load_settings
@@ -69,7 +70,9 @@ def naive_read(
 def measure(size: int, tmp: str) -> list[tuple[str, str, str]]:
     end = period_floor(datetime.now(UTC), 300)
     with embedded_aws() as endpoint:
-        cloudwatch = boto3.client("cloudwatch", endpoint_url=endpoint)
+        # moto scans every datapoint for every query: give big fleets time to answer.
+        patient = Config(read_timeout=1800, retries={"max_attempts": 1})
+        cloudwatch = boto3.client("cloudwatch", endpoint_url=endpoint, config=patient)
         seed_fleet(cloudwatch, end, fleet(size), hours=HOURS)
         settings = load_settings(latency_statistic="Average", lookback_hours=HOURS)
         store = SqliteStore(f"{tmp}/bench-{size}.db")
