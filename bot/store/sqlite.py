@@ -25,7 +25,7 @@ CREATE TABLE IF NOT EXISTS documents (
 
 
 class SqliteStore:
-    def __init__(self, path: str, timeout: float = 10.0) -> None:
+    def __init__(self, path: str, timeout: float = 30.0) -> None:
         self.path = Path(path).expanduser()
         self._lock = threading.Lock()
         try:
