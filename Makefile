@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck bench clean fmt
+.PHONY: demo test lint typecheck bench clean fmt deploy
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -35,3 +35,19 @@ clean:
 fmt: $(STAMP)
 	$(BIN)/ruff format alarms bot tests benchmarks
 	$(BIN)/ruff check --fix alarms bot tests benchmarks
+
+# --- AWS (SAM) -------------------------------------------------------------------------------
+# `sam build` calls build-<Function> for each function (BuildMethod: makefile) with
+# ARTIFACTS_DIR set; the package is the bot's code plus infra/lambda-requirements.txt,
+# installed for the functions' runtime (Python 3.12 on arm64) whatever the local machine.
+LAMBDA_PLATFORM := --platform manylinux2014_aarch64 --implementation cp --python-version 3.12 --only-binary=:all:
+
+build-SlackFunction build-PollerFunction build-UsageFunction:
+	$(PY) -m pip install --quiet --upgrade --target "$(ARTIFACTS_DIR)" $(LAMBDA_PLATFORM) -r infra/lambda-requirements.txt
+	cp -R alarms bot "$(ARTIFACTS_DIR)/"
+	find "$(ARTIFACTS_DIR)" -name __pycache__ -prune -exec rm -rf {} +
+
+deploy:
+	@command -v sam >/dev/null || { echo "install the AWS SAM CLI first: https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/install-sam-cli.html"; exit 2; }
+	sam build --template-file infra/template.yaml
+	sam deploy --guided --capabilities CAPABILITY_IAM

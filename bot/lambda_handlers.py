@@ -39,7 +39,9 @@ def poll_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     now = scheduled_time(event) or datetime.now(UTC)
     with subsegment("poll.cycle"):
         report = poller.run_once(now)
+    published = _publish_cost(poller.alerts.store, now, report.failures)
     return {
+        "cost_hours_published": len(published),
         "at": now.isoformat(),
         "models": len(report.models),
         "notices": len(report.notices),
@@ -90,15 +92,37 @@ def scheduled_time(event: dict[str, Any]) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+def _publish_cost(store: Any, now: datetime, failures: list[str]) -> list[datetime]:
+    """The dashboard's cost metric, when the stack names a namespace for it."""
+    namespace = _settings().usage_namespace
+    if not namespace:
+        return []
+    import boto3
+
+    from bot.aws.errors import AwsError
+    from bot.aws_lambda.cost_metric import publish_cost
+
+    cloudwatch = _warm.get("cloudwatch") or _warm.setdefault(
+        "cloudwatch", boto3.client("cloudwatch")
+    )
+    try:
+        with subsegment("poll.cost_metric"):
+            return publish_cost(store, cloudwatch, namespace, now)
+    except AwsError as exc:
+        log.warning("cost metric not published; retried next poll", extra={"reason": str(exc)})
+        failures.append(str(exc))
+        return []
+
+
 def _settings() -> Any:
     settings = _warm.get("settings")
     if settings is None:
         from bot import logs
         from bot.aws_lambda.config import lambda_settings
 
+        start_tracing()  # first, so the cold start's own calls (the secret) are traced too
         settings = _warm["settings"] = lambda_settings()
         logs.configure(settings.log_level)
-        start_tracing()
     return settings
 
 

@@ -186,6 +186,10 @@ class Settings(BaseSettings):
         default=None,
         description="Secrets Manager secret (JSON) holding the Slack tokens, read on Lambda.",
     )
+    usage_namespace: str | None = Field(
+        default=None,
+        description="On Lambda: namespace where the poller publishes EstimatedCostUSD per model.",
+    )
     usage_source: Literal["pull", "push"] = Field(
         default="pull",
         description="pull: the poller reads invocation logs; push: a subscription filter "

@@ -29,9 +29,8 @@ def start_tracing() -> bool:
         return False
     from aws_xray_sdk.core import patch, xray_recorder
 
-    xray_recorder.configure(
-        service="genai-ops-bot", context_missing="LOG_ERROR", streaming_threshold=20
-    )
+    # On Lambda the SDK streams each closed subsegment at once (threshold 0): keep that.
+    xray_recorder.configure(service="genai-ops-bot", context_missing="LOG_ERROR")
     patch(("botocore", "httplib"))
     _recorder = xray_recorder
     return True

@@ -15,6 +15,7 @@ import pytest
 from bot import lambda_handlers
 from bot.aws_lambda.config import LambdaConfigError, lambda_settings
 from tests.support.bedrock import SPIKY, seed_spike
+from tests.support.fake_bedrock import FakeBedrock, Reply
 from tests.support.fake_lambda import LambdaContext, fake_lambda, http_api_event
 from tests.support.fake_slack import FakeSlack, serve_fake_slack
 from tests.support.signing import FORM, SIGNING_SECRET, command_body
@@ -22,6 +23,7 @@ from tests.support.stores import store_url
 
 END = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 TOKEN = "xoxb-from-secrets-manager"
+MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
 
 
 @pytest.fixture
@@ -101,42 +103,28 @@ def test_unverified_slack_requests_get_401(lambda_env: FakeSlack, event: dict[st
     assert [c.method for c in lambda_env.calls if c.method != "auth.test"] == []
 
 
-def test_lazy_listener_runs_in_a_second_invocation(
-    lambda_env: FakeSlack, monkeypatch: pytest.MonkeyPatch
+def test_ask_acks_then_answers_in_a_lazy_self_invocation(
+    lambda_env: FakeSlack, bedrock: FakeBedrock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("GENAI_OPS_ASK_DEFAULT_MODEL", MODEL)
+    bedrock.reply(MODEL, Reply(text="Use exponential backoff with jitter."))
     with fake_lambda(lambda_handlers.slack_handler) as aws_lambda:
         monkeypatch.setenv("AWS_ENDPOINT_URL_LAMBDA", aws_lambda.url)
-        app = lambda_handlers._warm.setdefault(
-            "slack", lambda_handlers._slack_request_handler()
-        ).app
-        register_slow_probe(app)
-
         ack = lambda_handlers.slack_handler(
-            http_api_event(command_body("/genai-probe", "hello"), FORM), LambdaContext()
+            http_api_event(command_body("/genai-ask", "how to retry throttles?"), FORM),
+            LambdaContext(),
         )
         (invocation,) = aws_lambda.wait(1)
 
-    assert ack["statusCode"] == 200 and ack["body"] == "working on it"
+    assert ack["statusCode"] == 200 and "Asking" in ack["body"]
     assert invocation.invocation_type == "Event"
-    assert invocation.function.endswith(":function:genai-ops-slack")
+    assert invocation.function.endswith(":function:genai-ops-slack")  # itself
     assert invocation.payload["headers"]["x-slack-bolt-lazy-only"] == "1"
     assert invocation.error is None and invocation.result["statusCode"] == 200
+    (call,) = bedrock.calls
+    assert call.model_id == MODEL and call.body["requestMetadata"]["source"] == "slack"
     (post,) = lambda_env.of("chat.postMessage")
-    assert post.args["text"] == "slow answer to hello"
-
-
-def register_slow_probe(app: Any) -> None:
-    """A command whose work happens in a lazy listener, as /genai-ask's does."""
-
-    def ack_now(ack: Any) -> None:
-        ack(text="working on it")
-
-    def answer(command: dict[str, Any], client: Any) -> None:
-        client.chat_postMessage(
-            channel=command["channel_id"], text=f"slow answer to {command['text']}"
-        )
-
-    app.command("/genai-probe")(ack=ack_now, lazy=[answer])
+    assert "Use exponential backoff with jitter." in json.dumps(post.args)
 
 
 @pytest.mark.parametrize(

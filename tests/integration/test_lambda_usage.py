@@ -106,3 +106,28 @@ def test_push_mode_poller_reads_rollups_without_counting_logs_again(
     assert polled["failures"] == []
     url = lambda_handlers._warm["settings"].state_url
     assert calls_and_tokens(url) == (4, 4 * (41 + 388))
+
+
+def test_poller_publishes_each_hours_cost_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GENAI_OPS_USAGE_NAMESPACE", "GenAIOps/Usage")
+    monkeypatch.setenv("GENAI_OPS_USAGE_SOURCE", "push")
+    lambda_handlers.usage_handler(delivery(records(3)), LambdaContext("genai-ops-usage"))
+    url = lambda_handlers._warm["settings"].state_url
+    spent = usage_summary(open_store(url), START, START + timedelta(hours=1)).total.usd
+    assert spent > 0
+
+    first = lambda_handlers.poll_handler({"time": "2026-11-20T15:30:00Z"}, LambdaContext())
+    again = lambda_handlers.poll_handler({"time": "2026-11-20T15:35:00Z"}, LambdaContext())
+
+    assert (first["cost_hours_published"], again["cost_hours_published"]) == (1, 0)
+    points = boto3.client("cloudwatch").get_metric_statistics(
+        Namespace="GenAIOps/Usage",
+        MetricName="EstimatedCostUSD",
+        Dimensions=[{"Name": "ModelId", "Value": SAMPLE["modelId"]}],
+        StartTime=START - timedelta(hours=1),
+        EndTime=START + timedelta(hours=3),
+        Period=3600,
+        Statistics=["Sum", "SampleCount"],
+    )["Datapoints"]
+    assert [(p["Timestamp"], p["SampleCount"]) for p in points] == [(START, 1.0)]
+    assert points[0]["Sum"] == pytest.approx(float(spent))
