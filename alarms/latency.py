@@ -11,6 +11,8 @@ from alarms.model import Evaluation, MetricPoint
 from alarms.periods import PeriodVerdict, Verdict, replay
 from alarms.rules import LatencySpikeRule
 
+TREND_POINTS = 24  # two hours of 5-minute periods on the alert's sparkline
+
 
 def threshold_for(rule: LatencySpikeRule, history: Sequence[float]) -> tuple[float, float] | None:
     """(threshold, baseline) from calm history, or None while history is too short."""
@@ -100,5 +102,11 @@ def evaluate(
             "metric": rule.metric,
             "period_seconds": str(period_seconds),
             "invocations": f"{invocations.get(last.timestamp, 0):.0f}",
+            "trend": trend(judged),
         },
     )
+
+
+def trend(judged: Sequence[PeriodVerdict], points: int = TREND_POINTS) -> str:
+    """The last ``points`` period values, oldest first, comma-separated ("" for a gap)."""
+    return ",".join("" if v.value is None else f"{v.value:.0f}" for v in judged[-points:])

@@ -76,3 +76,10 @@ def test_long_incident_does_not_become_the_new_normal() -> None:
 def test_no_data_at_all() -> None:
     result = run([])
     assert result.firing is False and result.summary == "no data"
+
+
+def test_alert_carries_the_recent_trend_for_its_sparkline() -> None:
+    result = run([*CALM, *CALM, 2600, 2700, 2650])
+    values = result.details["trend"].split(",")
+    assert len(values) == 24
+    assert values[-3:] == ["2600", "2700", "2650"] and values[0] == str(CALM[3])
