@@ -24,6 +24,23 @@ CREATE TABLE IF NOT EXISTS documents (
 """
 
 
+def _prepare(db: sqlite3.Connection, deadline: float) -> None:
+    """Switch the file to WAL and create the table, waiting while others hold the file.
+
+    Changing the journal mode needs the file to itself and SQLite does not wait for that, so
+    several processes (or threads) opening a new file at once retry here until ``deadline``.
+    """
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute(SCHEMA)
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 class SqliteStore:
     def __init__(self, path: str, timeout: float = 30.0) -> None:
         self.path = Path(path).expanduser()
@@ -33,8 +50,7 @@ class SqliteStore:
             self._db = sqlite3.connect(
                 self.path, timeout=timeout, check_same_thread=False, isolation_level=None
             )
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute(SCHEMA)
+            _prepare(self._db, time.monotonic() + timeout)
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(
                 f"state file {self.path} cannot be used ({exc}). If it is corrupt, move it "

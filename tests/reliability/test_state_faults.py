@@ -39,3 +39,28 @@ def test_truncated_state_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match=str(path.name)):
         broken = SqliteStore(str(path))
         broken.scan("alert")
+
+
+def test_many_processes_opening_a_new_state_file_at_once(tmp_path: Path) -> None:
+    import threading
+
+    for attempt in range(20):
+        path = tmp_path / f"fresh-{attempt}.db"
+        start = threading.Barrier(8)
+        errors: list[Exception] = []
+
+        def open_and_write(
+            path: Path = path, start: threading.Barrier = start, errors: list[Exception] = errors
+        ) -> None:
+            start.wait()
+            try:
+                SqliteStore(str(path)).put("alert", "a", {"state": "firing"})
+            except StoreError as exc:
+                errors.append(exc)
+
+        threads = [threading.Thread(target=open_and_write) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
