@@ -36,6 +36,25 @@ def seed_healthy(
     seed_fleet(cloudwatch, end, fleet, (), hours=(end - start).total_seconds() / 3600)
 
 
+def put_messages(
+    logs: Any,
+    group: str,
+    events: Iterable[tuple[datetime, str]],
+    stream: str = "aws/bedrock/modelinvocations",
+) -> None:
+    """Write raw messages (valid or not) to a log group, creating it if needed."""
+    with contextlib.suppress(logs.exceptions.ResourceAlreadyExistsException):
+        logs.create_log_group(logGroupName=group)
+    with contextlib.suppress(logs.exceptions.ResourceAlreadyExistsException):
+        logs.create_log_stream(logGroupName=group, logStreamName=stream)
+    batch = sorted(
+        ({"timestamp": int(at.timestamp() * 1000), "message": text} for at, text in events),
+        key=lambda e: e["timestamp"],
+    )
+    answer = logs.put_log_events(logGroupName=group, logStreamName=stream, logEvents=batch)
+    assert not answer.get("rejectedLogEventsInfo"), answer
+
+
 def write_invocation_logs(
     logs: Any,
     group: str,
@@ -43,15 +62,7 @@ def write_invocation_logs(
     stream: str = "aws/bedrock/modelinvocations",
 ) -> None:
     """Write model-invocation log records to a CloudWatch Logs group (created if needed)."""
-    with contextlib.suppress(logs.exceptions.ResourceAlreadyExistsException):
-        logs.create_log_group(logGroupName=group)
-    with contextlib.suppress(logs.exceptions.ResourceAlreadyExistsException):
-        logs.create_log_stream(logGroupName=group, logStreamName=stream)
-    events = [
-        {"timestamp": int(_time(r).timestamp() * 1000), "message": json.dumps(r)} for r in records
-    ]
-    events.sort(key=lambda e: e["timestamp"])
-    logs.put_log_events(logGroupName=group, logStreamName=stream, logEvents=events)
+    put_messages(logs, group, ((_time(r), json.dumps(r)) for r in records), stream)
 
 
 def _time(record: dict[str, Any]) -> datetime:
