@@ -6,12 +6,9 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol, TextIO, runtime_checkable
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-
 from alarms.lifecycle import Notice
 from alarms.model import Alert
-from bot.slack.render import alert_blocks, alert_text
+from bot.slack.render import alert_text
 from bot.store import StateStore, StoreError
 
 if TYPE_CHECKING:
@@ -27,28 +24,6 @@ class DeliveryError(Exception):
 class Notifier(Protocol):
     def notify(self, alert: Alert, notice: Notice) -> str | None:
         """Deliver one notice; returns a message reference (Slack ts) when there is one."""
-
-
-class SlackNotifier:
-    def __init__(self, client: WebClient, channel: str, region: str = "us-east-1") -> None:
-        self.client = client
-        self.channel = channel
-        self.region = region
-
-    def notify(self, alert: Alert, notice: Notice) -> str | None:
-        try:
-            response = self.client.chat_postMessage(
-                channel=self.channel,
-                text=alert_text(alert, notice),
-                blocks=alert_blocks(alert, notice, self.region),
-                unfurl_links=False,
-            )
-        except SlackApiError as exc:
-            reason = exc.response.get("error", "unknown_error")
-            raise DeliveryError(f"Slack rejected the alert for {self.channel}: {reason}") from exc
-        except OSError as exc:
-            raise DeliveryError(f"Slack unreachable: {exc}") from exc
-        return str(response.get("ts")) if response.get("ts") else None
 
 
 class TerminalNotifier:

@@ -22,7 +22,7 @@ from bot.budget_check import BudgetCheck, BudgetConfig
 from bot.feedback_check import FeedbackCheck
 from bot.feedback_service import FeedbackService
 from bot.metric_check import MetricConfig, MetricRulesCheck
-from bot.notifier import Notifier, OutboxNotifier, SlackNotifier, TerminalNotifier
+from bot.notifier import Notifier, OutboxNotifier, TerminalNotifier
 from bot.poller import Check, Poller
 from bot.pricing import Pricer
 from bot.settings import Settings
@@ -54,12 +54,9 @@ def slack_client(settings: Settings) -> WebClient | None:
     )
 
 
-def notifier(settings: Settings, store: StateStore | None = None) -> Notifier:
-    """Slack through the outbox when Slack is configured (and a store is given), else stdout."""
-    client = slack_client(settings)
-    if client is not None and settings.alert_channel:
-        if store is None:
-            return SlackNotifier(client, settings.alert_channel, aws_region())
+def notifier(settings: Settings, store: StateStore) -> Notifier:
+    """Slack through the outbox when Slack is configured, else stdout."""
+    if slack_client(settings) is not None and settings.alert_channel:
         return OutboxNotifier(store, deliverer(settings, store))
     return TerminalNotifier(sys.stdout)
 

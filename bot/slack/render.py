@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 from urllib.parse import quote
 
 from alarms.lifecycle import Notice
@@ -90,32 +89,6 @@ def alert_text(alert: Alert, notice: Notice) -> str:
     if notice is Notice.RESOLVED and alert.resolved_at:
         lines.append(f"    Lasted: {_duration(alert.started_at, alert.resolved_at)}")
     return "\n".join(lines)
-
-
-def alert_blocks(alert: Alert, notice: Notice, region: str = "us-east-1") -> list[dict[str, Any]]:
-    icon = ":white_check_mark:" if notice is Notice.RESOLVED else ICONS[alert.severity]
-    fields = [{"type": "mrkdwn", "text": f"*{name}*\n{value}"} for name, value in facts(alert)]
-    blocks: list[dict[str, Any]] = [
-        {
-            "type": "header",
-            "text": {
-                "type": "plain_text",
-                "emoji": True,
-                "text": clip(headline(alert, notice), HEADER_LIMIT),
-            },
-        },
-        {
-            "type": "section",
-            "text": {"type": "mrkdwn", "text": clip(f"{icon} {alert.summary}", SECTION_LIMIT)},
-            "fields": fields[:10],
-        },
-    ]
-    url = console_url(alert, region)
-    context = f"Rule `{alert.rule}` · fingerprint `{alert.fingerprint}`"
-    if url:
-        context += f" · <{url}|CloudWatch metric>"
-    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": context}]})
-    return blocks
 
 
 def _when(moment: datetime) -> str:
