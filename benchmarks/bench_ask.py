@@ -19,15 +19,16 @@ from typing import Any
 
 import boto3
 
-from bot.ask_ledger import AskLedger, AskRecord
-from bot.ask_service import AskOutcome
-from bot.aws.bedrock_runtime import Answer
-from bot.aws.feedback_metrics import CloudWatchFeedback
-from bot.demo.embedded_aws import embedded_aws
-from bot.feedback_service import FeedbackService
-from bot.settings import DEFAULT_FEEDBACK_EMOJI
-from bot.slack.ask_render import answer_messages
-from bot.store.sqlite import SqliteStore
+from bot.adapters.aws.bedrock_runtime import Answer
+from bot.adapters.aws.feedback_metrics import CloudWatchFeedback
+from bot.adapters.clock import SystemClock
+from bot.adapters.slack.ask_render import answer_messages
+from bot.adapters.store.ask_ledger import AskLedger, AskRecord
+from bot.adapters.store.sqlite import SqliteStore
+from bot.app.ask.service import AskOutcome
+from bot.app.feedback.service import FeedbackService
+from bot.config.settings import DEFAULT_FEEDBACK_EMOJI
+from bot.entrypoints.demo.embedded_aws import embedded_aws
 from tests.support.bot_server import eventually, running_bot
 from tests.support.fake_bedrock import Reply, serve_fake_bedrock
 from tests.support.fake_slack import FakeSlack, serve_fake_slack
@@ -53,7 +54,7 @@ def render_ms(chars: int) -> float:
 
 def vote_ms(endpoint: str, workdir: Path) -> float:
     os.environ |= {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench"}
-    store = SqliteStore(str(workdir / "votes.db"))
+    store = SqliteStore(str(workdir / "votes.db"), SystemClock())
     cloudwatch = boto3.client("cloudwatch", endpoint_url=endpoint, region_name="us-east-1")
     feedback = FeedbackService(
         AskLedger(store), CloudWatchFeedback(cloudwatch), DEFAULT_FEEDBACK_EMOJI

@@ -17,10 +17,11 @@ from typing import Any
 
 import boto3
 
-from bot import wiring
-from bot.config import load_settings
-from bot.demo.embedded_aws import embedded_aws
-from bot.store import open_store
+from bot import bootstrap
+from bot.adapters.clock import SystemClock
+from bot.adapters.store import open_store
+from bot.config.load import load_settings
+from bot.entrypoints.demo.embedded_aws import embedded_aws
 from tests.support.fake_slack import FakeSlack, SlackCall, serve_fake_slack
 from tests.support.invocations import invocation, put_records
 
@@ -58,7 +59,7 @@ def one_run(tmp: str, run: int, slack: FakeSlack) -> float:
             latency_statistic="Average",
             usage_settle_seconds=0,
         )
-        poller = wiring.poller(settings, store=open_store(settings.state_url))
+        poller = bootstrap.poller(settings, store=open_store(settings.state_url, SystemClock()))
         now = datetime.now(UTC)
         record: dict[str, Any] = invocation(
             now, f"req-{run}", MODEL, "batch-job", {}, input_tokens=1_000_000

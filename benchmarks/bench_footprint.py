@@ -2,7 +2,7 @@
 
 Idle RSS is read from /proc after start-up settles: `genai-ops serve` with its in-process
 poll scheduler against moto, and `genai-ops run` (Socket Mode) against the fake Slack. Import
-time is the median wall time of a fresh interpreter importing `bot.lambda_handlers` and
+time is the median wall time of a fresh interpreter importing `bot.entrypoints.lambda_handlers` and
 building nothing (what a cold start pays before the first event), minus a bare interpreter.
 """
 
@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.demo.embedded_aws import embedded_aws
+from bot.entrypoints.demo.embedded_aws import embedded_aws
 from tests.support.bot_server import eventually, genai_ops_exe, running_bot
 from tests.support.fake_slack import FakeSlack, serve_fake_slack
 from tests.support.signing import SIGNING_SECRET
@@ -86,10 +86,14 @@ def run() -> list[tuple[str, str, str]]:
         for slack in serve_fake_slack():
             serve_mib, fds = serve_rss(tmp, slack)
             run_mib = run_rss(tmp, slack)
-    lambda_s = import_seconds("bot.lambda_handlers")
+    lambda_s = import_seconds("bot.entrypoints.lambda_handlers")
     return [
         ("idle RSS: genai-ops serve (with poll scheduler)", f"{serve_mib:.0f}", "MiB"),
         ("open files: genai-ops serve, idle", f"{fds}", "fds"),
         ("idle RSS: genai-ops run (Socket Mode)", f"{run_mib:.0f}", "MiB"),
-        ("import time: bot.lambda_handlers (cold start share)", f"{lambda_s * 1000:.0f}", "ms"),
+        (
+            "import time: bot.entrypoints.lambda_handlers (cold start share)",
+            f"{lambda_s * 1000:.0f}",
+            "ms",
+        ),
     ]

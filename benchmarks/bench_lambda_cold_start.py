@@ -13,19 +13,24 @@ import sys
 PROBE = """
 import time
 started = time.perf_counter()
-from bot import lambda_handlers
+from bot.entrypoints import lambda_handlers
 imported = time.perf_counter()
-from bot import wiring
-from bot.config import load_settings
+from bot import bootstrap
+from bot.config.load import load_settings
 settings = load_settings(None, state_url="dynamodb://bench-state")
 {build}
 built = time.perf_counter()
 print((imported - started) * 1000, (built - imported) * 1000)
 """
 BUILDS = {
-    "poller": "wiring.poller(settings)",
-    "usage": "import bot.usage.ingest, bot.usage.subscription; wiring.pricer(settings)",
-    "slack": "from slack_bolt.adapter.aws_lambda import SlackRequestHandler; import bot.slack.app",
+    "poller": "bootstrap.poller(settings)",
+    "usage": (
+        "import bot.app.spend.ingest, bot.adapters.aws.log_subscription; bootstrap.pricer(settings)"
+    ),
+    "slack": (
+        "from slack_bolt.adapter.aws_lambda import SlackRequestHandler; "
+        "import bot.entrypoints.slack.app"
+    ),
 }
 
 

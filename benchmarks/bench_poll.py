@@ -15,12 +15,13 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-from bot import wiring
-from bot.config import load_settings
-from bot.demo.embedded_aws import embedded_aws
-from bot.demo.seed import ModelProfile, seed_fleet
-from bot.poll_report import USD_PER_METRIC_REQUESTED, monthly_cost_usd, period_floor
-from bot.store.sqlite import SqliteStore
+from bot import bootstrap
+from bot.adapters.clock import SystemClock
+from bot.adapters.store.sqlite import SqliteStore
+from bot.app.poll.report import USD_PER_METRIC_REQUESTED, monthly_cost_usd, period_floor
+from bot.config.load import load_settings
+from bot.entrypoints.demo.embedded_aws import embedded_aws
+from bot.entrypoints.demo.seed import ModelProfile, seed_fleet
 
 FLEETS = (10, 100, 500)
 INTERVAL = 300
@@ -75,12 +76,12 @@ def measure(size: int, tmp: str) -> list[tuple[str, str, str]]:
         cloudwatch = boto3.client("cloudwatch", endpoint_url=endpoint, config=patient)
         seed_fleet(cloudwatch, end, fleet(size), hours=HOURS)
         settings = load_settings(latency_statistic="Average", lookback_hours=HOURS)
-        store = SqliteStore(f"{tmp}/bench-{size}.db")
-        poller = wiring.poller(
+        store = SqliteStore(f"{tmp}/bench-{size}.db", SystemClock())
+        poller = bootstrap.poller(
             settings,
             store=store,
             cloudwatch=cloudwatch,
-            sink=wiring.TerminalNotifier(io.StringIO()),
+            sink=bootstrap.TerminalNotifier(io.StringIO()),
         )
         started = time.perf_counter()
         report = poller.run_once(end + timedelta(seconds=30))

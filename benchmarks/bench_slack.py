@@ -15,7 +15,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bot.demo.embedded_aws import embedded_aws
+from bot.entrypoints.demo.embedded_aws import embedded_aws
 from tests.support.bot_server import BotServer, running_bot
 from tests.support.fake_bedrock import Reply, serve_fake_bedrock
 from tests.support.fake_slack import serve_fake_slack

@@ -17,12 +17,13 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-from bot.demo.invocations import invocation
-from bot.pricing import Pricer
-from bot.store.sqlite import SqliteStore
-from bot.usage.ingest import Aggregator, IngestReport
-from bot.usage.logsource import LogEvent
-from bot.usage.rollup_store import RollupStore
+from bot.adapters.aws.invocation_logs import LogEvent
+from bot.adapters.clock import SystemClock
+from bot.adapters.prices import Pricer
+from bot.adapters.store.rollups import RollupStore
+from bot.adapters.store.sqlite import SqliteStore
+from bot.app.spend.ingest import Aggregator, IngestReport
+from bot.entrypoints.demo.invocations import invocation
 
 RECORDS = 1_000_000
 PAGE = 10_000
@@ -63,7 +64,7 @@ def run() -> list[tuple[str, str, str]]:
     generated = sum(len(page) for page in pages(100_000))
     generate = (time.perf_counter() - generate) / generated  # seconds per record to generate
     with tempfile.TemporaryDirectory() as tmp:
-        store = SqliteStore(f"{tmp}/bench.db")
+        store = SqliteStore(f"{tmp}/bench.db", SystemClock())
         rollups = RollupStore(store)
         report = IngestReport()
         aggregator = Aggregator(Pricer(), frozenset({"team", "app"}), report)

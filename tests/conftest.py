@@ -10,7 +10,7 @@ from typing import Any
 import boto3
 import pytest
 
-from bot.demo.embedded_aws import embedded_aws
+from bot.entrypoints.demo.embedded_aws import embedded_aws
 from tests.support.bot_server import BotServer, running_bot
 from tests.support.fake_bedrock import FakeBedrock, serve_fake_bedrock
 from tests.support.fake_slack import FakeSlack, serve_fake_slack
@@ -70,7 +70,7 @@ def slack(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSlack]:
         yield fake
 
 
-# --- Slack app (issue 5) ----------------------------------------------------------------
+# --- Slack app ----------------------------------------------------------------
 
 
 @pytest.fixture
@@ -86,7 +86,7 @@ def bot_server(
         yield server
 
 
-# --- /genai-ask (issue 6) ---------------------------------------------------------------
+# --- /genai-ask ---------------------------------------------------------------
 
 
 @pytest.fixture

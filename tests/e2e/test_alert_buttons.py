@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
-from bot.config import load_settings
-from bot.silence_store import SilenceStore
-from bot.slack.commands import spec
-from bot.store import open_store
+from bot.adapters.clock import SystemClock
+from bot.adapters.store import open_store
+from bot.adapters.store.silences import SilenceStore
+from bot.config.load import load_settings
+from bot.entrypoints.slack.commands import spec
 from tests.support.alerting import Alerting
 from tests.support.bot_server import BotServer, eventually, running_bot
 from tests.support.fake_slack import FakeSlack
@@ -24,7 +25,7 @@ TS = "1700000000.000001"
 
 @pytest.fixture
 def alerting(slack: FakeSlack) -> Alerting:
-    alerting = Alerting(open_store(load_settings().state_url))
+    alerting = Alerting(open_store(load_settings().state_url, SystemClock()))
     return alerting
 
 

@@ -10,9 +10,10 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot import wiring
-from bot.config import load_settings
-from bot.store import open_store
+from bot import bootstrap
+from bot.adapters.clock import SystemClock
+from bot.adapters.store import open_store
+from bot.config.load import load_settings
 from tests.support.bedrock import SPIKY, seed_healthy, seed_spike
 from tests.support.bot_server import BotServer, eventually
 from tests.support.fake_slack import FakeSlack
@@ -29,7 +30,9 @@ def test_posted_repeated_acknowledged_resolved(
         lookback_hours=6,
         rules=[{"kind": "latency_spike", "repeat_interval_minutes": 5}],
     )
-    poller = wiring.poller(settings, store=open_store(settings.state_url), cloudwatch=cloudwatch)
+    poller = bootstrap.poller(
+        settings, store=open_store(settings.state_url, SystemClock()), cloudwatch=cloudwatch
+    )
     seed_spike(cloudwatch, END)
 
     poller.run_once(END + timedelta(seconds=30))  # fires

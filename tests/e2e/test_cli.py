@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.poll_report import period_floor
+from bot.app.poll.report import period_floor
 from tests.support.bedrock import SPIKY, seed_healthy, seed_spike
 from tests.support.fake_slack import FakeSlack
 

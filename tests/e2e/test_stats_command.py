@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from slack_sdk.models.blocks import Block
 
-from bot.poll_report import period_floor
+from bot.app.poll.report import period_floor
 from tests.support.bedrock import SPIKY, STEADY, seed_spike
 from tests.support.bot_server import BotServer, eventually
 from tests.support.fake_slack import FakeSlack

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot import wiring
-from bot.alert_store import AlertStore
-from bot.aws.cloudwatch import CloudWatchReader
-from bot.config import load_settings
-from bot.metric_check import MetricRulesCheck
-from bot.poller import Poller
-from bot.store import open_store
+from bot import bootstrap
+from bot.adapters.aws.cloudwatch import CloudWatchReader
+from bot.adapters.clock import SystemClock
+from bot.adapters.store import open_store
+from bot.adapters.store.alerts import AlertStore
+from bot.app.poll.metric_check import MetricRulesCheck
+from bot.app.poll.poller import Poller
+from bot.config.load import load_settings
 from tests.support.bedrock import (
     GUARD_SURGING,
     SPIKY,
@@ -29,8 +30,8 @@ def test_seeded_incidents_raise_exactly_the_expected_alerts_once(
 ) -> None:
     seed_incidents(cloudwatch, END)
     settings = load_settings(latency_statistic="Average", lookback_hours=6)
-    store = open_store(settings.state_url)
-    poller = wiring.poller(settings, store=store, cloudwatch=cloudwatch)
+    store = open_store(settings.state_url, SystemClock())
+    poller = bootstrap.poller(settings, store=store, cloudwatch=cloudwatch)
     reads: list[list[str]] = []  # GetMetricData calls for Bedrock series, by namespaces read
 
     def count(params: dict[str, Any], **_: Any) -> None:
@@ -83,8 +84,8 @@ def test_seeded_incidents_raise_exactly_the_expected_alerts_once(
 def test_a_normal_day_of_polls_raises_nothing(cloudwatch: Any, slack: FakeSlack) -> None:
     """Daily traffic curve, noise, a noisy model, a near-idle model and two normal guardrails,
     polled every hour for a simulated day: not one notice."""
-    from bot.demo.seed import seed_fleet
-    from bot.demo.seed_guardrails import seed_guardrails
+    from bot.entrypoints.demo.seed import seed_fleet
+    from bot.entrypoints.demo.seed_guardrails import seed_guardrails
     from tests.support.bedrock import GUARD_CALM, NOISY, QUIET, STEADY
 
     day_end = END + timedelta(hours=24)
@@ -94,10 +95,10 @@ def test_a_normal_day_of_polls_raises_nothing(cloudwatch: Any, slack: FakeSlack)
     settings = load_settings(
         latency_statistic="Average", lookback_hours=3, discovery_ttl_minutes=13 * 60
     )
-    store = open_store(settings.state_url)
+    store = open_store(settings.state_url, SystemClock())
     # the metric rules alone (budgets and feedback have their own tests), as wiring builds them
-    check = MetricRulesCheck(wiring.metric_config(settings), CloudWatchReader(cloudwatch))
-    poller = Poller([check], AlertStore(store), wiring.notifier(settings, store))
+    check = MetricRulesCheck(bootstrap.metric_config(settings), CloudWatchReader(cloudwatch))
+    poller = Poller([check], AlertStore(store), bootstrap.notifier(settings, store))
 
     reports = [poller.run_once(END + timedelta(hours=i, seconds=20)) for i in range(25)]
 
@@ -115,11 +116,11 @@ def test_guardrail_series_stored_with_version_first_are_still_read(cloudwatch: A
     import random
 
     from alarms.rules import GuardrailSurgeRule
-    from bot.aws.cloudwatch import CloudWatchReader
-    from bot.demo.seed import periods, put_datums
-    from bot.demo.seed_guardrails import GUARDRAILS, GuardrailSurge, guardrail_datums
-    from bot.discovery import Discovery
-    from bot.metric_plans import plans
+    from bot.adapters.aws.cloudwatch import CloudWatchReader
+    from bot.adapters.aws.discovery import Discovery
+    from bot.app.poll.metric_plans import plans
+    from bot.entrypoints.demo.seed import periods, put_datums
+    from bot.entrypoints.demo.seed_guardrails import GUARDRAILS, GuardrailSurge, guardrail_datums
 
     surge = GuardrailSurge(GUARD_SURGING.arn, END - timedelta(minutes=30), END, rate=0.35)
     datums = list(guardrail_datums(GUARD_SURGING, periods(END, 3, 300), [surge], random.Random(1)))

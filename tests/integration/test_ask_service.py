@@ -9,12 +9,13 @@ from typing import Any
 
 import pytest
 
-from bot import wiring
-from bot.ask_service import AskService, Refused
-from bot.aws.bedrock_runtime import Caller
-from bot.config import load_settings
-from bot.slack.ask_render import answer_messages
-from bot.store import StateStore, open_store
+from bot import bootstrap
+from bot.adapters.aws.bedrock_runtime import Caller
+from bot.adapters.clock import FixedClock
+from bot.adapters.slack.ask_render import answer_messages
+from bot.adapters.store import StateStore, open_store
+from bot.app.ask.service import AskService, Refused
+from bot.config.load import load_settings
 from tests.support.fake_bedrock import FakeBedrock, Reply
 
 HAIKU = "anthropic.claude-3-5-haiku-20241022-v1:0"
@@ -25,14 +26,14 @@ ANA = Caller("U0HUMAN01", "C0GENAI01")
 
 @pytest.fixture
 def store() -> Any:
-    opened = open_store(load_settings().state_url)
+    opened = open_store(load_settings().state_url, FixedClock(NOW))
     yield opened
     opened.close()
 
 
 def service(store: StateStore, **overrides: Any) -> AskService:
     settings = load_settings(ask_default_model="haiku", model_aliases={"haiku": HAIKU}, **overrides)
-    return wiring.ask_service(settings, store, "us-east-1")
+    return bootstrap.ask_service(settings, store, "us-east-1")
 
 
 def test_request_carries_metadata_limits_and_guardrail(bedrock: FakeBedrock, store: Any) -> None:

@@ -12,9 +12,10 @@ from typing import Any
 
 import boto3
 
-from bot import wiring
-from bot.config import load_settings
-from bot.store import open_store
+from bot import bootstrap
+from bot.adapters.clock import SystemClock
+from bot.adapters.store import open_store
+from bot.config.load import load_settings
 from tests.support.fake_slack import FakeSlack
 from tests.support.invocations import invocation, put_records
 
@@ -63,8 +64,8 @@ def test_budget_alerts_fire_once_each_and_name_the_spender(
         'usage_settle_seconds = 0\n[[budgets]]\nname = "all"\nperiod = "daily"\namount_usd = 100\n'
     )
     settings = load_settings(str(config), latency_statistic="Average")
-    store = open_store(settings.state_url)
-    poller = wiring.poller(settings, store=store, logs=logs, bedrock=bedrock)
+    store = open_store(settings.state_url, SystemClock())
+    poller = bootstrap.poller(settings, store=store, logs=logs, bedrock=bedrock)
 
     def texts() -> list[str]:
         return [call.args["text"] for call in slack.of("chat.postMessage")]
@@ -114,4 +115,4 @@ def test_budget_alerts_fire_once_each_and_name_the_spender(
 
     poller.run_once(DAY + timedelta(days=1, minutes=30))  # a new day: nothing carried over
     assert len(texts()) == 6
-    assert not [a for a in wiring.AlertStore(store).active() if a.rule.startswith("budget")]
+    assert not [a for a in bootstrap.AlertStore(store).active() if a.rule.startswith("budget")]

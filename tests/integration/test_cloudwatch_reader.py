@@ -4,8 +4,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from alarms.model import SeriesKey
-from bot.aws.cloudwatch import CloudWatchReader
-from bot.demo.seed import ModelProfile, seed_fleet
+from bot.adapters.aws.cloudwatch import CloudWatchReader
+from bot.entrypoints.demo.seed import ModelProfile, seed_fleet
 
 END = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.slack.dedupe import KEEP, claim
-from bot.store.sqlite import SqliteStore
+from bot.adapters.clock import SystemClock
+from bot.adapters.store.sqlite import SqliteStore
+from bot.entrypoints.slack.dedupe import KEEP, claim
 
 
 def test_claims(tmp_path: Path) -> None:
-    store = SqliteStore(str(tmp_path / "state.db"))
+    store = SqliteStore(str(tmp_path / "state.db"), SystemClock())
     now = datetime.now(UTC)
 
     assert claim(store, "Ev1", now) is True

@@ -13,16 +13,17 @@ import pytest
 from botocore.config import Config
 
 from alarms.rules import FeedbackDropRule
-from bot import wiring
-from bot.ask_ledger import AskLedger, AskRecord
-from bot.aws.cloudwatch import CloudWatchReader
-from bot.aws.feedback_metrics import CloudWatchFeedback, EmfFeedback
-from bot.config import load_settings
-from bot.feedback_check import FeedbackCheck
-from bot.feedback_service import FeedbackService
-from bot.feedback_stats import feedback_by_model
-from bot.poll_report import CycleReport
-from bot.store import open_store
+from bot import bootstrap
+from bot.adapters.aws.cloudwatch import CloudWatchReader
+from bot.adapters.aws.feedback_metrics import CloudWatchFeedback, EmfFeedback
+from bot.adapters.clock import SystemClock
+from bot.adapters.store import open_store
+from bot.adapters.store.ask_ledger import AskLedger, AskRecord
+from bot.app.feedback.service import FeedbackService
+from bot.app.feedback.stats import feedback_by_model
+from bot.app.poll.feedback_check import FeedbackCheck
+from bot.app.poll.report import CycleReport
+from bot.config.load import load_settings
 
 HAIKU = "anthropic.claude-3-5-haiku-20241022-v1:0"
 NOVA = "amazon.nova-lite-v1:0"
@@ -31,7 +32,7 @@ BOT = "U0BOT0001"
 
 @pytest.fixture
 def store() -> Any:
-    opened = open_store(load_settings().state_url)
+    opened = open_store(load_settings().state_url, SystemClock())
     yield opened
     opened.close()
 
@@ -61,7 +62,7 @@ def net(reader: CloudWatchReader) -> dict[str, tuple[int, int]]:
 def test_votes_land_as_net_metrics_per_model(cloudwatch: Any, store: Any) -> None:
     answer(store, "1.1", HAIKU)
     answer(store, "1.2", NOVA)
-    feedback = wiring.feedback_service(load_settings(), store, cloudwatch)
+    feedback = bootstrap.feedback_service(load_settings(), store, cloudwatch)
     now = datetime.now(UTC)
     events = [
         (reaction("U1", "+1", "1.1"), True),
@@ -89,7 +90,7 @@ def test_feedback_drop_fires_per_model(cloudwatch: Any, store: Any) -> None:
     for index in range(12):
         answer(store, f"2.{index}", HAIKU)
         answer(store, f"3.{index}", NOVA)
-    feedback = wiring.feedback_service(load_settings(), store, cloudwatch)
+    feedback = bootstrap.feedback_service(load_settings(), store, cloudwatch)
     now = datetime.now(UTC)
     for index in range(12):
         feedback.on_reaction(
@@ -112,7 +113,7 @@ def test_feedback_drop_fires_per_model(cloudwatch: Any, store: Any) -> None:
 def test_a_failed_publish_leaves_the_vote_uncounted(cloudwatch: Any, store: Any) -> None:
     answer(store, "4.1", HAIKU)
     settings = load_settings(feedback_namespace="GenAIOps/Feedback")
-    feedback = wiring.feedback_service(settings, store, cloudwatch)
+    feedback = bootstrap.feedback_service(settings, store, cloudwatch)
     unreachable = boto3.client(
         "cloudwatch",
         endpoint_url="http://127.0.0.1:9",  # nothing listens: the connection is refused

@@ -17,9 +17,10 @@ from typing import Any
 import boto3
 import pytest
 
-from bot.config import load_settings, unknown_env_vars
-from bot.store.dynamodb import DynamoStore
-from bot.store.dynamodb_table import KEY_SCHEMA, TTL_ATTRIBUTE
+from bot.adapters.clock import SystemClock
+from bot.adapters.store.dynamodb import DynamoStore
+from bot.adapters.store.dynamodb_table import KEY_SCHEMA, TTL_ATTRIBUTE
+from bot.config.load import load_settings, unknown_env_vars
 from tests.support.sam import expanded_template, without
 
 STACK = "genai-ops"
@@ -86,7 +87,7 @@ def test_state_table_matches_the_store(stack: dict[str, Any], template: Any) -> 
     # moto's CloudFormation does not apply TimeToLiveSpecification: check what AWS is sent.
     ttl = template["Resources"]["StateTable"]["Properties"]["TimeToLiveSpecification"]
     assert ttl == {"AttributeName": TTL_ATTRIBUTE, "Enabled": True}
-    store = DynamoStore(name)
+    store = DynamoStore(name, SystemClock())
     assert store.put("alert", "fp1", {"state": "firing"}, expected_version=0) == 1
     assert [r.key for r in store.scan("alert")] == ["fp1"]
 
@@ -191,9 +192,9 @@ def test_metric_writes_are_pinned_to_the_bots_namespaces(stack: dict[str, Any]) 
 @pytest.mark.parametrize(
     ("function", "handler"),
     [
-        ("SlackFunction", "bot.lambda_handlers.slack_handler"),
-        ("PollerFunction", "bot.lambda_handlers.poll_handler"),
-        ("UsageFunction", "bot.lambda_handlers.usage_handler"),
+        ("SlackFunction", "bot.entrypoints.lambda_handlers.slack_handler"),
+        ("PollerFunction", "bot.entrypoints.lambda_handlers.poll_handler"),
+        ("UsageFunction", "bot.entrypoints.lambda_handlers.usage_handler"),
     ],
 )
 def test_functions_are_traced_and_keep_secrets_out_of_env(

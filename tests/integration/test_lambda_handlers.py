@@ -12,8 +12,8 @@ from typing import Any
 import boto3
 import pytest
 
-from bot import lambda_handlers
-from bot.aws_lambda.config import LambdaConfigError, lambda_settings
+from bot.entrypoints import lambda_handlers
+from bot.entrypoints.aws_lambda.config import LambdaConfigError, lambda_settings
 from tests.support.bedrock import SPIKY, seed_spike
 from tests.support.fake_bedrock import FakeBedrock, Reply
 from tests.support.fake_lambda import LambdaContext, fake_lambda, http_api_event

@@ -25,7 +25,7 @@ from tests.support.signing import FORM, command_body
 TRACE = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
 CHILD = """
 import json, sys
-from bot import lambda_handlers
+from bot.entrypoints import lambda_handlers
 from tests.support.fake_lambda import LambdaContext
 poll_event, ask_event = json.load(sys.stdin)
 print(json.dumps(lambda_handlers.poll_handler(poll_event, LambdaContext("genai-ops"))))

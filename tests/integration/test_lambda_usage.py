@@ -12,9 +12,10 @@ from typing import Any
 import boto3
 import pytest
 
-from bot import lambda_handlers
-from bot.store import open_store
-from bot.usage.summary import usage_summary
+from bot.adapters.clock import FixedClock, SystemClock
+from bot.adapters.store import open_store
+from bot.app.spend.summary import usage_summary
+from bot.entrypoints import lambda_handlers
 from tests.integration.test_lambda_handlers import lambda_env  # noqa: F401 (fixture)
 from tests.support.bedrock import write_invocation_logs
 from tests.support.fake_lambda import LambdaContext
@@ -61,7 +62,7 @@ def delivery(items: list[dict[str, Any]], kind: str = "DATA_MESSAGE") -> dict[st
 
 
 def calls_and_tokens(url: str) -> tuple[int, int]:
-    summary = usage_summary(open_store(url), START, START + timedelta(hours=2))
+    summary = usage_summary(open_store(url, SystemClock()), START, START + timedelta(hours=2))
     return summary.total.calls, summary.total.tokens
 
 
@@ -111,9 +112,13 @@ def test_push_mode_poller_reads_rollups_without_counting_logs_again(
 def test_poller_publishes_each_hours_cost_once(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GENAI_OPS_USAGE_NAMESPACE", "GenAIOps/Usage")
     monkeypatch.setenv("GENAI_OPS_USAGE_SOURCE", "push")
+    # the container's clock, pinned to the scheduled times below (its store expires by it)
+    monkeypatch.setitem(lambda_handlers._warm, "clock", FixedClock(START + timedelta(hours=1)))
     lambda_handlers.usage_handler(delivery(records(3)), LambdaContext("genai-ops-usage"))
     url = lambda_handlers._warm["settings"].state_url
-    spent = usage_summary(open_store(url), START, START + timedelta(hours=1)).total.usd
+    spent = usage_summary(
+        open_store(url, SystemClock()), START, START + timedelta(hours=1)
+    ).total.usd
     assert spent > 0
 
     first = lambda_handlers.poll_handler({"time": "2026-11-20T15:30:00Z"}, LambdaContext())

@@ -11,11 +11,12 @@ from typing import Any
 import pytest
 from slack_sdk.models.blocks import Block
 
-from bot import wiring
-from bot.config import load_settings
-from bot.notifier import OutboxNotifier
-from bot.slack.outbox import Outbox
-from bot.store import open_store
+from bot import bootstrap
+from bot.adapters.clock import FixedClock
+from bot.adapters.store import open_store
+from bot.adapters.store.outbox import Outbox
+from bot.app.deliver.notifier import OutboxNotifier
+from bot.config.load import load_settings
 from tests.support.alerting import Alerting, T
 from tests.support.fake_slack import Failure, FakeSlack
 
@@ -25,7 +26,7 @@ Harness = Alerting
 
 @pytest.fixture
 def harness(slack: FakeSlack) -> Harness:
-    return Harness(open_store(load_settings().state_url))
+    return Harness(open_store(load_settings().state_url, FixedClock(T)))
 
 
 def top_level(slack: FakeSlack) -> list[Any]:
@@ -140,7 +141,7 @@ def test_a_permanent_refusal_is_set_aside_and_later_notices_still_go(
 
 def test_unreachable_slack_keeps_the_notice(harness: Harness, slack: FakeSlack) -> None:
     settings = load_settings(slack_api_url="http://127.0.0.1:9/api/")
-    unreachable = wiring.notifier(settings, harness.store)
+    unreachable = bootstrap.notifier(settings, harness.store)
     assert isinstance(unreachable, OutboxNotifier)
     harness.fire("model-a", T)
 
@@ -156,13 +157,13 @@ def test_unreachable_slack_keeps_the_notice(harness: Harness, slack: FakeSlack) 
 def test_one_deliverer_at_a_time(harness: Harness, slack: FakeSlack) -> None:
     harness.fire("model-a", T)
     outbox = Outbox(harness.store)
-    assert outbox.lock("other-process")
+    assert outbox.lock(T, "other-process")
 
-    report = harness.notifier.deliverer.flush(T)
+    report = harness.notifier.delivery.flush(T)
 
     assert report.problem == "another process is delivering" and slack.of("chat.postMessage") == []
     outbox.unlock()
-    assert harness.notifier.deliverer.flush(T).delivered == 1
+    assert harness.notifier.delivery.flush(T).delivered == 1
 
 
 def test_check_config_reports_refusals_and_waiting_notices(
@@ -170,7 +171,7 @@ def test_check_config_reports_refusals_and_waiting_notices(
 ) -> None:
     import io
 
-    from bot.config_report import check_config
+    from bot.entrypoints.cli.check_config import check_config
 
     slack.fail("chat.postMessage", Failure(error="not_in_channel"))
     harness.fire("model-a", T)
@@ -180,7 +181,7 @@ def test_check_config_reports_refusals_and_waiting_notices(
     harness.notifier.flush(T + POLL)
     out = io.StringIO()
 
-    assert check_config(load_settings(), out) == 0
+    assert check_config(load_settings(), out, FixedClock(T)) == 0
 
     report = out.getvalue()
     assert (

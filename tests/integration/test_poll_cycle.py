@@ -3,9 +3,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot import wiring
-from bot.config import load_settings
-from bot.store import open_store
+from bot import bootstrap
+from bot.adapters.clock import SystemClock
+from bot.adapters.store import open_store
+from bot.config.load import load_settings
 from tests.support.bedrock import SPIKY, seed_healthy, seed_spike
 from tests.support.fake_slack import FakeSlack
 
@@ -14,7 +15,9 @@ END = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 
 def make_poller(cloudwatch: Any) -> Any:
     settings = load_settings(latency_statistic="Average", lookback_hours=6)
-    return wiring.poller(settings, store=open_store(settings.state_url), cloudwatch=cloudwatch)
+    return bootstrap.poller(
+        settings, store=open_store(settings.state_url, SystemClock()), cloudwatch=cloudwatch
+    )
 
 
 def test_spike_alerts_once_then_resolves(cloudwatch: Any, slack: FakeSlack) -> None:

@@ -7,11 +7,12 @@ from typing import Any
 
 from alarms.lifecycle import acknowledge
 from alarms.silences import Matcher, new_silence
-from bot import wiring
-from bot.alert_store import AlertStore
-from bot.config import load_settings
-from bot.silence_store import SilenceStore
-from bot.store import open_store
+from bot import bootstrap
+from bot.adapters.clock import FixedClock
+from bot.adapters.store import open_store
+from bot.adapters.store.alerts import AlertStore
+from bot.adapters.store.silences import SilenceStore
+from bot.config.load import load_settings
 from tests.support.bedrock import SPIKY, seed_spike
 from tests.support.fake_slack import FakeSlack
 
@@ -22,8 +23,8 @@ def test_a_silence_holds_the_alert_back_until_it_is_expired(
     cloudwatch: Any, slack: FakeSlack
 ) -> None:
     settings = load_settings(latency_statistic="Average", lookback_hours=6)
-    store = open_store(settings.state_url)
-    poller = wiring.poller(settings, store=store, cloudwatch=cloudwatch)
+    store = open_store(settings.state_url, FixedClock(END))
+    poller = bootstrap.poller(settings, store=store, cloudwatch=cloudwatch)
     seed_spike(cloudwatch, END)
     now = END + timedelta(seconds=30)
     silences = SilenceStore(store)
@@ -44,8 +45,8 @@ def test_a_silence_holds_the_alert_back_until_it_is_expired(
 
 def test_an_acknowledged_alert_is_not_repeated(cloudwatch: Any, slack: FakeSlack) -> None:
     settings = load_settings(latency_statistic="Average", lookback_hours=6)
-    store = open_store(settings.state_url)
-    poller = wiring.poller(settings, store=store, cloudwatch=cloudwatch)
+    store = open_store(settings.state_url, FixedClock(END))
+    poller = bootstrap.poller(settings, store=store, cloudwatch=cloudwatch)
     seed_spike(cloudwatch, END)
     poller.run_once(END)
     alerts = AlertStore(store)

@@ -10,8 +10,8 @@ import pytest
 from botocore.stub import Stubber
 
 from alarms.pricing import TokenCounts
-from bot.aws.profiles import RETRY_FAILED_AFTER_SECONDS, ProfileResolver
-from bot.pricing import Pricer
+from bot.adapters.aws.profiles import RETRY_FAILED_AFTER_SECONDS, ProfileResolver
+from bot.adapters.prices import Pricer
 
 PROFILE = "arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/a1b2c3d4e5f6"
 AT = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
@@ -78,7 +78,7 @@ def test_denied_profile_stays_unpriced_then_retries_later(bedrock: object) -> No
             "get_inference_profile",
             profile_answer("arn:aws:bedrock:us-west-2::foundation-model/amazon.nova-lite-v1:0"),
         )
-        resolver = ProfileResolver(bedrock, clock=clock)
+        resolver = ProfileResolver(bedrock, timer=clock)
         pricer = Pricer(resolve_profile=resolver)
         denied = pricer.price(PROFILE, TokenCounts(input=10**6), AT)
         quiet = pricer.price(PROFILE, TokenCounts(input=10**6), AT)

@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 
 from alarms.model import Evaluation
-from bot.alert_store import AlertStore
-from bot.notifier import TerminalNotifier
-from bot.poll_report import CycleReport
-from bot.poller import Poller
-from bot.schedule import start_background
-from bot.store.sqlite import SqliteStore
+from bot.adapters.clock import SystemClock
+from bot.adapters.store.alerts import AlertStore
+from bot.adapters.store.sqlite import SqliteStore
+from bot.adapters.terminal import TerminalNotifier
+from bot.app.poll.poller import Poller
+from bot.app.poll.report import CycleReport
+from bot.entrypoints.scheduler import start_background
 
 
 def wait_for(condition: Callable[[], bool], timeout: float = 60) -> bool:
@@ -68,7 +69,7 @@ class SlowCheck:
 
 
 def poller_with(check: object, tmp_path: Path, out: io.StringIO) -> Poller:
-    store = SqliteStore(str(tmp_path / "state.db"))
+    store = SqliteStore(str(tmp_path / "state.db"), SystemClock())
     return Poller([check], AlertStore(store), TerminalNotifier(out))  # type: ignore[list-item]
 
 
@@ -76,8 +77,8 @@ def test_a_failed_cycle_is_logged_and_retried_on_the_next_tick(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     check, out = BuggyOnceCheck(), io.StringIO()
-    caplog.set_level(logging.ERROR, logger="bot.schedule")
-    scheduler = start_background(poller_with(check, tmp_path, out), interval=1)
+    caplog.set_level(logging.ERROR, logger="bot.entrypoints.scheduler")
+    scheduler = start_background(poller_with(check, tmp_path, out), SystemClock(), interval=1)
     try:
         assert wait_for(lambda: "Latency spike on m" in out.getvalue())
         assert scheduler.running
@@ -90,7 +91,9 @@ def test_a_failed_cycle_is_logged_and_retried_on_the_next_tick(
 
 def test_slow_cycles_never_overlap_and_missed_ticks_coalesce(tmp_path: Path) -> None:
     check = SlowCheck()
-    scheduler = start_background(poller_with(check, tmp_path, io.StringIO()), interval=1)
+    scheduler = start_background(
+        poller_with(check, tmp_path, io.StringIO()), SystemClock(), interval=1
+    )
     try:
         assert wait_for(lambda: check.runs >= 3)
     finally:

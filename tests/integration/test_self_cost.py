@@ -6,13 +6,14 @@ import io
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot import wiring
-from bot.config import load_settings
-from bot.config_report import check_config
-from bot.notifier import TerminalNotifier
-from bot.poll_history import PollHistory, series_per_subject
-from bot.poll_report import monthly_cost_usd
-from bot.store import open_store
+from bot import bootstrap
+from bot.adapters.clock import SystemClock
+from bot.adapters.store import open_store
+from bot.adapters.terminal import TerminalNotifier
+from bot.app.poll.history import PollHistory, series_per_subject
+from bot.app.poll.report import monthly_cost_usd
+from bot.config.load import load_settings
+from bot.entrypoints.cli.check_config import check_config
 from tests.support.bedrock import seed_incidents
 
 END = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
@@ -21,8 +22,8 @@ END = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 def test_last_cycle_cost_is_stored_and_shown_by_check_config(cloudwatch: Any) -> None:
     seed_incidents(cloudwatch, END, hours=1)
     settings = load_settings(latency_statistic="Average", lookback_hours=1)
-    store = open_store(settings.state_url)
-    poller = wiring.poller(
+    store = open_store(settings.state_url, SystemClock())
+    poller = bootstrap.poller(
         settings, store=store, cloudwatch=cloudwatch, sink=TerminalNotifier(io.StringIO())
     )
     report = poller.run_once(END + timedelta(seconds=30))
@@ -39,7 +40,7 @@ def test_last_cycle_cost_is_stored_and_shown_by_check_config(cloudwatch: Any) ->
 
     out = io.StringIO()
     slower = settings.model_copy(update={"poll_interval_seconds": 600})
-    assert check_config(slower, out) == 0
+    assert check_config(slower, out, SystemClock()) == 0
     text = out.getvalue()
     assert "4 series per model (5 if it streams" in text
     assert f"{last.metrics_requested} metrics in" in text and "6 models and 2 guardrails" in text

@@ -6,9 +6,10 @@ from pathlib import Path
 import pytest
 
 from alarms.silences import Matcher, new_silence
-from bot.silence_store import SilenceStore
-from bot.store import Conflict
-from bot.store.sqlite import SqliteStore
+from bot.adapters.clock import SystemClock
+from bot.adapters.store import Conflict
+from bot.adapters.store.silences import SilenceStore
+from bot.adapters.store.sqlite import SqliteStore
 
 # The store expires documents on the real clock, so the silences live around now.
 T0 = datetime.now(UTC).replace(microsecond=0)
@@ -17,7 +18,7 @@ HOUR = timedelta(hours=1)
 
 @pytest.fixture
 def silences(tmp_path: Path) -> SilenceStore:
-    return SilenceStore(SqliteStore(str(tmp_path / "state.db")))
+    return SilenceStore(SqliteStore(str(tmp_path / "state.db"), SystemClock()))
 
 
 def test_add_list_expire_survive_a_reopen(silences: SilenceStore, tmp_path: Path) -> None:
@@ -30,7 +31,7 @@ def test_add_list_expire_survive_a_reopen(silences: SilenceStore, tmp_path: Path
 
     ended = silences.expire("s2", T0 + 30 * timedelta(minutes=1))
     assert ended is not None and ended.expires_at == T0 + timedelta(minutes=30)
-    reopened = SilenceStore(SqliteStore(str(tmp_path / "state.db")))
+    reopened = SilenceStore(SqliteStore(str(tmp_path / "state.db"), SystemClock()))
     assert [s.id for s in reopened.active(T0 + timedelta(minutes=31))] == ["s1"]
     assert {s.id for s in reopened.all()} == {"s1", "s2"}  # ended ones stay listable
     assert reopened.get("s1") == short

@@ -10,8 +10,9 @@ from typing import Any
 import boto3
 import pytest
 
-from bot.store import Conflict, StateStore, StoreError, open_store
-from bot.store.dynamodb import DynamoStore
+from bot.adapters.clock import SystemClock
+from bot.adapters.store import Conflict, StateStore, StoreError, open_store
+from bot.adapters.store.dynamodb import DynamoStore
 from tests.support.stores import BACKENDS, TABLE, store_url
 
 
@@ -23,7 +24,7 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def store(url: str) -> Iterator[StateStore]:
-    opened = open_store(url)
+    opened = open_store(url, SystemClock())
     yield opened
     opened.close()
 
@@ -62,10 +63,10 @@ def test_documents_round_trip_as_json(store: StateStore) -> None:
 
 
 def test_state_survives_a_restart(url: str) -> None:
-    first = open_store(url)
+    first = open_store(url, SystemClock())
     first.put("alert", "a", {"state": "firing"})
     first.close()
-    again = open_store(url)
+    again = open_store(url, SystemClock())
     record = again.get("alert", "a")
     assert record is not None and record.body["state"] == "firing" and record.version == 1
     again.close()
@@ -116,7 +117,7 @@ def test_delete_with_and_without_version(store: StateStore) -> None:
 
 def test_dynamodb_scan_follows_every_page(aws: str, tmp_path: Path) -> None:
     store_url("dynamodb", tmp_path, aws)
-    store = DynamoStore(TABLE, boto3.client("dynamodb"), page_size=3)
+    store = DynamoStore(TABLE, SystemClock(), boto3.client("dynamodb"), page_size=3)
     for i in range(11):
         store.put("usage", f"day:{i:02d}", {"i": i})
     store.put("usage", "day:05", {"gone": True}, expires_at=datetime.now(UTC) - timedelta(1))
@@ -124,13 +125,13 @@ def test_dynamodb_scan_follows_every_page(aws: str, tmp_path: Path) -> None:
 
 
 def test_dynamodb_missing_table_says_how_to_create_it(aws: str) -> None:
-    store = open_store("dynamodb://no-such-table")
+    store = open_store("dynamodb://no-such-table", SystemClock())
     with pytest.raises(StoreError, match=r"does not exist.*infra/template.yaml"):
         store.get("alert", "a")
 
 
 def test_dynamodb_rejects_empty_keys(aws: str, tmp_path: Path) -> None:
-    store = open_store(store_url("dynamodb", tmp_path, aws))
+    store = open_store(store_url("dynamodb", tmp_path, aws), SystemClock())
     with pytest.raises(StoreError, match="non-empty"):
         store.put("alert", "", {})
 
@@ -139,10 +140,10 @@ def test_sqlite_corrupt_file_gives_an_actionable_error(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
     path.write_bytes(b"this is not a database" * 100)
     with pytest.raises(StoreError, match="move it aside"):
-        open_store(f"sqlite:///{path}")
+        open_store(f"sqlite:///{path}", SystemClock())
 
 
 @pytest.mark.parametrize("url", ["redis://x", "dynamodb://", "sqlite:/relative"])
 def test_unknown_scheme(url: str) -> None:
     with pytest.raises(StoreError, match="unsupported state URL"):
-        open_store(url)
+        open_store(url, SystemClock())

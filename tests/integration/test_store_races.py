@@ -11,12 +11,13 @@ from typing import Any
 import pytest
 
 from alarms.model import Evaluation
-from bot import wiring
-from bot.alert_store import AlertStore
-from bot.config import load_settings
-from bot.poll_report import CycleReport
-from bot.poller import Check, Poller
-from bot.store import Conflict, open_store
+from bot import bootstrap
+from bot.adapters.clock import FixedClock
+from bot.adapters.store import Conflict, open_store
+from bot.adapters.store.alerts import AlertStore
+from bot.app.poll.poller import Check, Poller
+from bot.app.poll.report import CycleReport
+from bot.config.load import load_settings
 from tests.support.bedrock import SPIKY, seed_spike
 from tests.support.fake_slack import FakeSlack
 from tests.support.stores import BACKENDS, store_url
@@ -55,7 +56,9 @@ def test_the_same_vote_is_recorded_once(url: str) -> None:
     vote = {"user": "U1", "reaction": "+1", "model": SPIKY.model_id}
 
     def record(i: int) -> int:
-        store = open_store(url)  # every racer its own connection, as separate Lambdas have
+        store = open_store(
+            url, FixedClock(END)
+        )  # every racer its own connection, as separate Lambdas have
         try:
             return store.put("vote", "C1:1700000000.000100:U1", vote, expected_version=0)
         finally:
@@ -64,12 +67,15 @@ def test_the_same_vote_is_recorded_once(url: str) -> None:
     results = race(record)
     assert results.count(1) == 1, results
     assert all(isinstance(r, Conflict) for r in results if r != 1), results
-    assert open_store(url).scan("vote") != [] and len(open_store(url).scan("vote")) == 1
+    assert (
+        open_store(url, FixedClock(END)).scan("vote") != []
+        and len(open_store(url, FixedClock(END)).scan("vote")) == 1
+    )
 
 
 def test_concurrent_counters_lose_no_update(url: str) -> None:
     def add_one(i: int) -> int:
-        store = open_store(url)
+        store = open_store(url, FixedClock(END))
         for _ in range(100):
             current = store.get("tally", "C1:ts")
             count = current.body["net"] if current else 0
@@ -86,7 +92,7 @@ def test_concurrent_counters_lose_no_update(url: str) -> None:
 
     results = race(add_one)
     assert sorted(results) == list(range(1, RACERS + 1))
-    final = open_store(url).get("tally", "C1:ts")
+    final = open_store(url, FixedClock(END)).get("tally", "C1:ts")
     assert final is not None and final.body == {"net": RACERS} and final.version == RACERS
 
 
@@ -110,7 +116,9 @@ def test_racing_pollers_post_an_alert_once(url: str, cloudwatch: Any, slack: Fak
     arrive = threading.Barrier(RACERS, timeout=120)
 
     def poll(i: int) -> CycleReport:
-        one = wiring.poller(settings, store=open_store(url), cloudwatch=cloudwatch)
+        one = bootstrap.poller(
+            settings, store=open_store(url, FixedClock(END)), cloudwatch=cloudwatch
+        )
         racing = Poller([Together(c, arrive) for c in one.checks], one.alerts, one.notifier)
         return racing.run_once(END + timedelta(seconds=30))
 
@@ -120,5 +128,5 @@ def test_racing_pollers_post_an_alert_once(url: str, cloudwatch: Any, slack: Fak
     assert len(posts) == 1, [p.args.get("text") for p in posts]
     assert SPIKY.model_id in posts[0].args["text"]
     assert sum(len(r.notices) for r in reports) == 1
-    (alert,) = AlertStore(open_store(url)).active()
+    (alert,) = AlertStore(open_store(url, FixedClock(END))).active()
     assert alert.notifications == 1

@@ -11,11 +11,12 @@ from typing import Any
 
 import pytest
 
-from bot.pricing import Pricer
-from bot.store import open_store
-from bot.usage.ingest import ingest_delivery
-from bot.usage.subscription import PayloadError, decode_payload
-from bot.usage.summary import usage_summary
+from bot.adapters.aws.log_subscription import PayloadError, decode_payload
+from bot.adapters.clock import SystemClock
+from bot.adapters.prices import Pricer
+from bot.adapters.store import open_store
+from bot.app.spend.ingest import ingest_delivery
+from bot.app.spend.summary import usage_summary
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
@@ -48,7 +49,7 @@ def samples() -> list[str]:
 def test_redelivered_batch_is_counted_once(tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
-    store = open_store(f"sqlite:///{tmp_path / 'state.db'}")
+    store = open_store(f"sqlite:///{tmp_path / 'state.db'}", SystemClock())
     event = delivery([*samples(), "garbage"])
     group, events = decode_payload(event)
     assert group == "/aws/bedrock/modelinvocations" and len(events) == 6

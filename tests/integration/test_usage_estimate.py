@@ -8,11 +8,12 @@ from typing import Any
 
 import boto3
 
-from bot import wiring
-from bot.config import load_settings
-from bot.store import open_store
-from bot.usage.stats import spend_lines
-from bot.usage.summary import ESTIMATE
+from bot import bootstrap
+from bot.adapters.clock import SystemClock
+from bot.adapters.store import open_store
+from bot.app.spend.report import spend_lines
+from bot.app.spend.summary import ESTIMATE
+from bot.config.load import load_settings
 
 NOVA = "amazon.nova-lite-v1:0"
 HOUR = (datetime.now(UTC) - timedelta(hours=3)).replace(minute=0, second=0, microsecond=0)
@@ -38,9 +39,9 @@ def test_estimate_from_metrics_when_logging_is_off(cloudwatch: Any, aws: str) ->
     put_tokens(cloudwatch, HOUR + timedelta(minutes=35), 5, 400_000, 50_000)
     bedrock = boto3.client("bedrock", endpoint_url=aws, region_name="us-east-1")
     settings = load_settings(daily_budget_usd="0.05", latency_statistic="Average")
-    store = open_store(settings.state_url)
+    store = open_store(settings.state_url, SystemClock())
 
-    report = wiring.spend_report(
+    report = bootstrap.spend_report(
         settings, store, HOUR, HOUR + timedelta(hours=2), cloudwatch=cloudwatch, bedrock=bedrock
     )
     assert report.estimated and not report.logging.on
@@ -57,10 +58,10 @@ def test_budget_alert_from_an_estimate_says_so(cloudwatch: Any, aws: str) -> Non
     put_tokens(cloudwatch, HOUR + timedelta(minutes=10), 10, 10**6, 10**5)
     bedrock = boto3.client("bedrock", endpoint_url=aws, region_name="us-east-1")
     settings = load_settings(daily_budget_usd="0.05", latency_statistic="Average")
-    sink = wiring.TerminalNotifier(__import__("io").StringIO())
-    poller = wiring.poller(
+    sink = bootstrap.TerminalNotifier(__import__("io").StringIO())
+    poller = bootstrap.poller(
         settings,
-        store=open_store(settings.state_url),
+        store=open_store(settings.state_url, SystemClock()),
         cloudwatch=cloudwatch,
         sink=sink,
         bedrock=bedrock,

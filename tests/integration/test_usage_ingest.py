@@ -12,11 +12,12 @@ import boto3
 import pytest
 
 from alarms.usage import record_from
-from bot.pricing import Pricer
-from bot.store import StateStore, StoreError, open_store
-from bot.usage.ingest import CURSOR, UsageIngest
-from bot.usage.logsource import LogReader
-from bot.usage.summary import usage_summary
+from bot.adapters.aws.invocation_logs import LogReader
+from bot.adapters.clock import SystemClock
+from bot.adapters.prices import Pricer
+from bot.adapters.store import StateStore, StoreError, open_store
+from bot.app.spend.ingest import CURSOR, UsageIngest
+from bot.app.spend.summary import usage_summary
 from tests.support.invocations import invocation, put_messages, put_records
 from tests.support.stores import BACKENDS, store_url
 
@@ -65,7 +66,7 @@ def test_polls_and_a_restart_count_each_record_once(
     backend: str, logs: Any, tmp_path: Path, aws: str
 ) -> None:
     url = store_url(backend, tmp_path, aws)
-    store = open_store(url)
+    store = open_store(url, SystemClock())
     same_ms = at(3)
     first = [rec(1, 1, tags={"team": "a"}), rec(3, 3), rec(4, 3, role="batch")]
     put_records(logs, GROUP, first)
@@ -81,7 +82,7 @@ def test_polls_and_a_restart_count_each_record_once(
     assert (two.records, two.malformed, two.duplicates) == (2, 0, 2)
 
     store.close()
-    store = open_store(url)  # restart: a new process reads the same state
+    store = open_store(url, SystemClock())  # restart: a new process reads the same state
     put_records(logs, GROUP, [rec(7, 30, tags={"team": "b"})])
     put_messages(logs, GROUP, [(at(31), '{"schemaType": "ModelInvocationLog"}')])
     three = ingest(store, logs).run(BASE, at(40))
@@ -122,7 +123,7 @@ class FailingRollups:
 def test_a_crash_between_cursor_and_rollups_loses_and_doubles_nothing(
     logs: Any, tmp_path: Path
 ) -> None:
-    store = open_store(f"sqlite:///{tmp_path / 'state.db'}")
+    store = open_store(f"sqlite:///{tmp_path / 'state.db'}", SystemClock())
     records = [rec(n, n * 7) for n in range(1, 6)]  # spread over two hours
     put_records(logs, GROUP, records)
     flaky = FailingRollups(store, times=1)

@@ -8,9 +8,10 @@ from typing import Any
 import boto3
 from botocore.stub import Stubber
 
-from bot import wiring
-from bot.config import load_settings
-from bot.store import open_store
+from bot import bootstrap
+from bot.adapters.clock import SystemClock
+from bot.adapters.store import open_store
+from bot.config.load import load_settings
 from tests.support.bedrock import SPIKY, seed_spike
 from tests.support.fake_slack import FakeSlack
 
@@ -22,7 +23,7 @@ def test_throttled_cycle_is_reported_and_the_next_one_alerts(
 ) -> None:
     seed_spike(cloudwatch, END)
     settings = load_settings(latency_statistic="Average", lookback_hours=6)
-    store = open_store(settings.state_url)
+    store = open_store(settings.state_url, SystemClock())
 
     throttled = boto3.client("cloudwatch", endpoint_url=aws, region_name="us-east-1")
     stub = Stubber(throttled)
@@ -33,12 +34,12 @@ def test_throttled_cycle_is_reported_and_the_next_one_alerts(
         http_status_code=400,
     )
     with stub:
-        report = wiring.poller(settings, store=store, cloudwatch=throttled).run_once(END)
+        report = bootstrap.poller(settings, store=store, cloudwatch=throttled).run_once(END)
     assert report.notices == []
     assert any("Throttling" in failure for failure in report.failures)
     assert slack.of("chat.postMessage") == []
 
-    healthy = wiring.poller(settings, store=store, cloudwatch=cloudwatch)
+    healthy = bootstrap.poller(settings, store=store, cloudwatch=cloudwatch)
     recovered = healthy.run_once(END + timedelta(minutes=5))
     assert len(recovered.notices) == 1 and recovered.failures == []
     (post,) = slack.of("chat.postMessage")

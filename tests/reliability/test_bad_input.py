@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from alarms.usage import MalformedRecord, UsageRecord, parse_record, record_from
-from bot.ask_request import AskRequest, AskUsageError, parse_ask
-from bot.slack.mrkdwn import to_mrkdwn
-from bot.usage.subscription import PayloadError, decode_payload
+from bot.adapters.aws.log_subscription import PayloadError, decode_payload
+from bot.adapters.slack.mrkdwn import to_mrkdwn
+from bot.app.ask.request import AskRequest, AskUsageError, parse_ask
 
 ALIASES = {"sonnet": "anthropic.claude-3-5-sonnet-20240620-v1:0", "nova": "amazon.nova-pro-v1:0"}
 WORDS = st.sampled_from(

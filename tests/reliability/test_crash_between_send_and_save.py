@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from bot.poll_report import period_floor
+from bot.app.poll.report import period_floor
 from tests.e2e.test_cli import genai_ops
 from tests.support.bedrock import SPIKY, seed_spike
 from tests.support.bot_server import genai_ops_exe

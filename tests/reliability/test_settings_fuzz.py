@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.config import SettingsError, load_settings
-from bot.settings import Settings
+from bot.config.load import SettingsError, load_settings
+from bot.config.settings import Settings
 
 ENV_NAMES = sorted(
     f"GENAI_OPS_{name.upper()}"

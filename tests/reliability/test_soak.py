@@ -15,9 +15,10 @@ from typing import Any
 
 import pytest
 
-from bot import wiring
-from bot.config import load_settings
-from bot.store import open_store
+from bot import bootstrap
+from bot.adapters.clock import SystemClock
+from bot.adapters.store import open_store
+from bot.config.load import load_settings
 from tests.support.bedrock import seed_spike
 from tests.support.bot_server import running_bot
 from tests.support.fake_slack import FakeSlack
@@ -83,7 +84,9 @@ def test_serve_under_traffic_keeps_memory_and_files_flat(
 def test_many_poll_cycles_do_not_accumulate_memory(cloudwatch: Any, slack: FakeSlack) -> None:
     seed_spike(cloudwatch, END, hours=3)
     settings = load_settings(latency_statistic="Average", lookback_hours=3)
-    poller = wiring.poller(settings, store=open_store(settings.state_url), cloudwatch=cloudwatch)
+    poller = bootstrap.poller(
+        settings, store=open_store(settings.state_url, SystemClock()), cloudwatch=cloudwatch
+    )
     for minute in range(3):  # warm caches (discovery, clients, imports)
         poller.run_once(END + timedelta(minutes=minute))
     tracemalloc.start()

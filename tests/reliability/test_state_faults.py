@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import StoreError
-from bot.store.sqlite import SqliteStore
+from bot.adapters.clock import SystemClock
+from bot.adapters.store import StoreError
+from bot.adapters.store.sqlite import SqliteStore
 
 
 def test_locked_state_file_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "state.db"
-    store = SqliteStore(str(path), timeout=0.2)
+    store = SqliteStore(str(path), SystemClock(), timeout=0.2)
     store.put("alert", "a", {"state": "firing"})
     other = sqlite3.connect(path, isolation_level=None)
     other.execute("BEGIN EXCLUSIVE")
@@ -30,14 +31,14 @@ def test_locked_state_file_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_truncated_state_file_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "state.db"
-    store = SqliteStore(str(path))
+    store = SqliteStore(str(path), SystemClock())
     for i in range(200):
         store.put("alert", f"k{i}", {"pad": "x" * 200})
     store.close()
     data = path.read_bytes()
     path.write_bytes(data[:100] + b"\xff" * 4000 + data[4100:])
     with pytest.raises(StoreError, match=str(path.name)):
-        broken = SqliteStore(str(path))
+        broken = SqliteStore(str(path), SystemClock())
         broken.scan("alert")
 
 
@@ -54,7 +55,7 @@ def test_many_processes_opening_a_new_state_file_at_once(tmp_path: Path) -> None
         ) -> None:
             start.wait()
             try:
-                SqliteStore(str(path)).put("alert", "a", {"state": "firing"})
+                SqliteStore(str(path), SystemClock()).put("alert", "a", {"state": "firing"})
             except StoreError as exc:
                 errors.append(exc)
 

@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 
 from alarms.lifecycle import Notice
 from alarms.model import Alert, AlertState, Severity
-from bot import wiring
-from bot.alert_store import AlertStore
-from bot.config import load_settings
-from bot.notifier import OutboxNotifier
-from bot.store import StateStore
+from bot import bootstrap
+from bot.adapters.store import StateStore
+from bot.adapters.store.alerts import AlertStore
+from bot.app.deliver.notifier import OutboxNotifier
+from bot.config.load import load_settings
 
 T = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 
@@ -39,7 +39,7 @@ class Alerting:
     def __init__(self, store: StateStore) -> None:
         self.store = store
         self.alerts = AlertStore(store)
-        notifier = wiring.notifier(load_settings(), store)
+        notifier = bootstrap.notifier(load_settings(), store)
         assert isinstance(notifier, OutboxNotifier)
         self.notifier = notifier
 

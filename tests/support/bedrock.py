@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.demo.seed import Incident, ModelProfile, seed_fleet
+from bot.entrypoints.demo.seed import Incident, ModelProfile, seed_fleet
 
 SPIKY = ModelProfile("anthropic.claude-3-5-sonnet-20240620-v1:0", 150, 2400, jitter=0.05)
 STEADY = ModelProfile("amazon.nova-pro-v1:0", 120, 1300, jitter=0.05)
@@ -71,7 +71,7 @@ def _time(record: dict[str, Any]) -> datetime:
 
 # --- alert engine: throttle and guardrail surges -----------------------------------------
 
-from bot.demo.seed_guardrails import (  # noqa: E402
+from bot.entrypoints.demo.seed_guardrails import (  # noqa: E402
     GuardrailProfile,
     GuardrailSurge,
     seed_guardrails,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from bot.demo.invocations import invocation
+from bot.entrypoints.demo.invocations import invocation
 from tests.support.bedrock import put_messages, write_invocation_logs
 
 __all__ = ["invocation", "put_messages", "put_records"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import boto3
 
-from bot.store.dynamodb_table import create_table
+from bot.adapters.store.dynamodb_table import create_table
 
 BACKENDS = ["sqlite", "dynamodb"]
 TABLE = "genai-ops-test-state"

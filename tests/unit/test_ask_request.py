@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.ask_request import AskUsageError, parse_ask
+from bot.app.ask.request import AskUsageError, parse_ask
 
 ALIASES = {"sonnet": "anthropic.claude-3-5-sonnet-20240620-v1:0", "nova": "amazon.nova-lite-v1:0"}
 DEFAULT = "nova"

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import SettingsError, load_settings
-from bot.config_report import check_config
+from bot.adapters.clock import SystemClock
+from bot.config.load import SettingsError, load_settings
+from bot.entrypoints.cli.check_config import check_config
 
 
 def test_default_model_alone_is_enough(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -65,7 +66,7 @@ def test_bad_values_are_named(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_check_config_says_what_bounds_asks(monkeypatch: pytest.MonkeyPatch) -> None:
     out = io.StringIO()
-    check_config(load_settings(ask_rate_limit_per_hour=7), out)
+    check_config(load_settings(ask_rate_limit_per_hour=7), out, SystemClock())
     report = out.getvalue()
     assert "[off] /genai-ask default model: set GENAI_OPS_ASK_DEFAULT_MODEL" in report
     assert "7 asks/user/hour, $5/user/day, max 1024 tokens, in every channel" in report

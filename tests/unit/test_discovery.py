@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from bot.discovery import guardrail_series
+from bot.adapters.aws.discovery import guardrail_series
 
 ARN = "arn:aws:bedrock:us-east-1:123456789012:guardrail/abc"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.slack.mrkdwn import split_text, to_mrkdwn
+from bot.adapters.slack.mrkdwn import split_text, to_mrkdwn
 
 
 @pytest.mark.parametrize(

@@ -13,8 +13,8 @@ import genai_prices
 import pytest
 
 from alarms.pricing import PriceOverride, Rates, TokenCounts, plain_model_id, strip_geo
-from bot.config import SettingsError, load_settings
-from bot.pricing import Pricer
+from bot.adapters.prices import Pricer
+from bot.config.load import SettingsError, load_settings
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 AT = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from alarms.lifecycle import Notice
 from alarms.model import Alert, AlertState, Severity
-from bot.slack.render import alert_text
+from bot.adapters.slack.render import alert_text
 from tests.support.series import T0
 
 ALERT = Alert(

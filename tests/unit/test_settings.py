@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import SettingsError, load_settings
+from bot.config.load import SettingsError, load_settings
 
 
 def test_defaults_watch_every_model_without_configuration() -> None:

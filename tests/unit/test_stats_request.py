@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.stats.request import StatsRequest, StatsUsageError, parse
+from bot.app.stats.request import StatsRequest, StatsUsageError, parse
 
 ALIASES = {"sonnet": "anthropic.claude-3-5-sonnet-20240620-v1:0"}
 

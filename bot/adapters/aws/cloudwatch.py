@@ -1,0 +1,105 @@
+"""Reading CloudWatch: series discovery (ListMetrics) and batched GetMetricData."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from alarms.model import MetricPoint, MetricSeries, SeriesKey
+from bot.adapters.aws.errors import AWS_FAILURES, explain
+
+MAX_QUERIES_PER_CALL = 500
+BEDROCK = "AWS/Bedrock"
+Dimensions = tuple[tuple[str, str], ...]
+
+
+class CloudWatchReader:
+    """Reads metric series, counting what it asks for so the bot can report its own cost."""
+
+    def __init__(self, client: Any, max_queries_per_call: int = MAX_QUERIES_PER_CALL) -> None:
+        self.client = client
+        self.max_queries = min(max_queries_per_call, MAX_QUERIES_PER_CALL)
+        self.api_calls = 0
+        self.metrics_requested = 0
+
+    def list_dimensions(self, namespace: str, metric: str) -> list[Dimensions]:
+        """Every distinct dimension set of ``metric``, each once, in the order AWS lists them."""
+        seen: dict[Dimensions, None] = {}
+        params: dict[str, Any] = {"Namespace": namespace, "MetricName": metric}
+        try:
+            while True:
+                self.api_calls += 1
+                page = self.client.list_metrics(**params)
+                for item in page.get("Metrics", []):
+                    dims = tuple((d["Name"], d["Value"]) for d in item.get("Dimensions", []))
+                    seen.setdefault(dims, None)
+                if not page.get("NextToken"):
+                    break
+                params["NextToken"] = page["NextToken"]
+        except AWS_FAILURES as exc:
+            raise explain(f"cloudwatch:ListMetrics {namespace}/{metric}", exc) from exc
+        return list(seen)
+
+    def discover_models(self) -> list[str]:
+        """Model ids that have published Bedrock ``Invocations``."""
+        found = self.list_dimensions(BEDROCK, "Invocations")
+        return sorted(dims[0][1] for dims in found if len(dims) == 1 and dims[0][0] == "ModelId")
+
+    def fetch(
+        self, keys: Sequence[SeriesKey], start: datetime, end: datetime, period: int
+    ) -> dict[SeriesKey, MetricSeries]:
+        """All ``keys`` over [start, end) at ``period`` seconds, in as few calls as allowed."""
+        points: dict[SeriesKey, list[MetricPoint]] = {key: [] for key in keys}
+        unique = list(points)
+        for offset in range(0, len(unique), self.max_queries):
+            batch = unique[offset : offset + self.max_queries]
+            by_id = {f"q{index}": key for index, key in enumerate(batch)}
+            queries = [_query(qid, key, period) for qid, key in by_id.items()]
+            self.metrics_requested += len(queries)
+            for result in self._pages(queries, start, end):
+                key = by_id[result["Id"]]
+                points[key].extend(
+                    MetricPoint(timestamp=ts.astimezone(UTC), value=value)
+                    for ts, value in zip(result["Timestamps"], result["Values"], strict=True)
+                )
+        return {
+            key: MetricSeries(key=key, points=tuple(sorted(found, key=lambda p: p.timestamp)))
+            for key, found in points.items()
+        }
+
+    def _pages(
+        self, queries: list[dict[str, Any]], start: datetime, end: datetime
+    ) -> Iterator[dict[str, Any]]:
+        params: dict[str, Any] = {
+            "MetricDataQueries": queries,
+            "StartTime": start,
+            "EndTime": end,
+            "ScanBy": "TimestampAscending",
+        }
+        try:
+            while True:
+                self.api_calls += 1
+                page = self.client.get_metric_data(**params)
+                yield from page.get("MetricDataResults", [])
+                if not page.get("NextToken"):
+                    return
+                params["NextToken"] = page["NextToken"]
+        except AWS_FAILURES as exc:
+            raise explain("cloudwatch:GetMetricData", exc) from exc
+
+
+def _query(query_id: str, key: SeriesKey, period: int) -> dict[str, Any]:
+    return {
+        "Id": query_id,
+        "MetricStat": {
+            "Metric": {
+                "Namespace": key.namespace,
+                "MetricName": key.metric,
+                "Dimensions": [{"Name": name, "Value": value} for name, value in key.dimensions],
+            },
+            "Period": period,
+            "Stat": key.stat,
+        },
+        "ReturnData": True,
+    }

@@ -1,0 +1,147 @@
+"""SQLite state store: the embedded default, one file, safe across threads and processes."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from bot.adapters.clock import Clock
+from bot.adapters.store.base import Conflict, Record, StoreError
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    body TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    expires_at REAL,
+    PRIMARY KEY (kind, key)
+)
+"""
+
+
+def _prepare(db: sqlite3.Connection, deadline: float) -> None:
+    """Switch the file to WAL and create the table, waiting while others hold the file.
+
+    Changing the journal mode needs the file to itself and SQLite does not wait for that, so
+    several processes (or threads) opening a new file at once retry here until ``deadline``.
+    """
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute(SCHEMA)
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+class SqliteStore:
+    """A ``StateStore`` in one SQLite file; expiry is judged by ``clock``."""
+
+    def __init__(self, path: str, clock: Clock, timeout: float = 30.0) -> None:
+        self.path = Path(path).expanduser()
+        self.clock = clock
+        self._lock = threading.Lock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(
+                self.path, timeout=timeout, check_same_thread=False, isolation_level=None
+            )
+            _prepare(self._db, time.monotonic() + timeout)
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(
+                f"state file {self.path} cannot be used ({exc}). If it is corrupt, move it "
+                "aside (the bot starts afresh); if it is locked, stop the other genai-ops "
+                "process; or point GENAI_OPS_STATE_URL elsewhere."
+            ) from exc
+
+    def get(self, kind: str, key: str) -> Record | None:
+        rows = self._rows(
+            "SELECT body, version FROM documents WHERE kind=? AND key=? "
+            "AND (expires_at IS NULL OR expires_at > ?)",
+            (kind, key, self._now()),
+        )
+        return Record(kind, key, json.loads(rows[0][0]), rows[0][1]) if rows else None
+
+    def put(
+        self,
+        kind: str,
+        key: str,
+        body: dict[str, Any],
+        *,
+        expected_version: int | None = None,
+        expires_at: datetime | None = None,
+    ) -> int:
+        text = json.dumps(body, separators=(",", ":"), default=str)
+        expiry = expires_at.timestamp() if expires_at else None
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                row = self._db.execute(
+                    "SELECT version, expires_at FROM documents WHERE kind=? AND key=?",
+                    (kind, key),
+                ).fetchone()
+                live = row is not None and (row[1] is None or row[1] > self._now())
+                current = row[0] if live and row else 0
+                if expected_version is not None and expected_version != current:
+                    raise Conflict(f"{kind}/{key} is at version {current}, not {expected_version}")
+                version = current + 1
+                self._db.execute(
+                    "INSERT OR REPLACE INTO documents (kind, key, body, version, expires_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (kind, key, text, version, expiry),
+                )
+                self._db.execute("COMMIT")
+                return version
+            except sqlite3.OperationalError as exc:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise StoreError(
+                    f"state file {self.path} could not be written ({exc}); if another "
+                    "genai-ops process uses the same file, stop it or give each its own "
+                    "GENAI_OPS_STATE_URL"
+                ) from exc
+            except BaseException:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+
+    def delete(self, kind: str, key: str, *, expected_version: int | None = None) -> None:
+        sql = "DELETE FROM documents WHERE kind=? AND key=?"
+        params: tuple[Any, ...] = (kind, key)
+        if expected_version is not None:
+            sql += " AND version=?"
+            params += (expected_version,)
+        with self._lock:
+            cursor = self._db.execute(sql, params)
+        if expected_version is not None and cursor.rowcount == 0:
+            raise Conflict(f"{kind}/{key} is not at version {expected_version}")
+
+    def scan(self, kind: str, prefix: str = "") -> list[Record]:
+        rows = self._rows(
+            "SELECT key, body, version FROM documents WHERE kind=? AND key >= ? AND key < ? "
+            "AND (expires_at IS NULL OR expires_at > ?) ORDER BY key",
+            (kind, prefix, prefix + "\U0010ffff", self._now()),
+        )
+        return [Record(kind, key, json.loads(body), version) for key, body, version in rows]
+
+    def _now(self) -> float:
+        return self.clock.now().timestamp()
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def _rows(self, sql: str, params: tuple[Any, ...]) -> list[Any]:
+        with self._lock:
+            try:
+                return self._db.execute(sql, params).fetchall()
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(f"state file {self.path}: {exc}") from exc

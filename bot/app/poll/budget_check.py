@@ -1,0 +1,183 @@
+"""Budgets as a poll check: read new invocation logs, then judge every budget.
+
+Each cycle: (1) read the invocation logs written since the cursor into the hourly roll-ups
+(on first start, from the start of the longest budget period, bounded by a setting); (2) load
+the roll-ups of the longest period; (3) evaluate thresholds, forecasts and burn rates, plus
+one alert per model that cannot be priced. Without invocation logging it judges an estimate
+from CloudWatch token metrics instead, and says so in every alert.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+
+from alarms import budgets
+from alarms.budgets import BUDGET_RULES, Budget, BudgetContext, period_bounds, period_key
+from alarms.model import AlertState, Evaluation, Severity
+from alarms.pricing import TokenCounts
+from alarms.rollup import Rollup, compacted, hour_of, within
+from bot.adapters.aws.invocation_logs import LoggingStatus
+from bot.adapters.prices import Pricer
+from bot.adapters.store import Conflict
+from bot.adapters.store.alerts import AlertStore
+from bot.adapters.store.rollups import RollupStore
+from bot.app.poll.report import CycleReport
+from bot.app.spend.ingest import IngestReport, UsageIngest
+from bot.app.spend.summary import ESTIMATE
+
+log = logging.getLogger(__name__)
+UNPRICED = "unpriced_model"
+UNPRICED_WINDOW = timedelta(hours=24)
+RECHECK_LOGGING = timedelta(hours=1)
+HOURLY_FOR = timedelta(hours=48)  # older roll-ups are merged per day to keep memory small
+
+
+@dataclass(frozen=True)
+class BudgetConfig:
+    budgets: tuple[Budget, ...]
+    zone: tzinfo
+    backfill_max: timedelta
+    settle: timedelta
+    pull: bool = True  # False when a subscription filter pushes the logs (usage_source=push)
+
+
+class BudgetCheck:
+    """Reads usage and evaluates budgets; a ``Check`` for the poller."""
+
+    name = "budgets"
+
+    def __init__(
+        self,
+        config: BudgetConfig,
+        alerts: AlertStore,
+        pricer: Pricer,
+        status: Callable[[], LoggingStatus],
+        ingest: Callable[[str], UsageIngest],
+        estimate: Callable[[datetime, datetime], list[Rollup]],
+    ) -> None:
+        self.config = config
+        self.alerts = alerts
+        self.pricer = pricer
+        self.rollups = RollupStore(alerts.store)
+        self._status_of = status
+        self._ingest_for = ingest
+        self._estimate = estimate
+        self._status: tuple[LoggingStatus, datetime] | None = None
+        self.last_ingest: IngestReport | None = None
+
+    def logging(self, now: datetime) -> LoggingStatus:
+        """Where invocation logs are; asked again hourly while logging is off."""
+        if self._status is None or (
+            not self._status[0].on and now - self._status[1] >= RECHECK_LOGGING
+        ):
+            self._status = (self._status_of(), now)
+            if not self._status[0].on:
+                log.warning("invocation logging is off", extra={"detail": self._status[0].detail})
+        return self._status[0]
+
+    def earliest_start(self, now: datetime) -> datetime:
+        """Start of the longest budget period in force (a day without budgets), bounded."""
+        starts = [period_bounds(b.period, now, self.config.zone)[0] for b in self.config.budgets]
+        start = min(starts, default=hour_of(now) - timedelta(hours=24))
+        return max(start, now - self.config.backfill_max)
+
+    def hours(self, now: datetime) -> tuple[list[Rollup], bool]:
+        """The roll-ups budgets need (reading new logs first); True when estimated."""
+        start = self.earliest_start(now)
+        status = self.logging(now)
+        if not status.on or status.log_group is None:
+            if not self.config.budgets:
+                return [], True
+            return self._estimate(start, now), True
+        if self.config.pull:
+            self._pull(status.log_group, start, now)
+        lookback = min(hour_of(start), hour_of(now) - UNPRICED_WINDOW)
+        windows = [b.window for b in self.config.budgets if b.forecast] + [HOURLY_FOR]
+        hourly_since = hour_of(now) - max(windows) - timedelta(hours=1)
+        found = self.rollups.iter_hours(lookback, now + timedelta(hours=1))
+        return compacted(found, hourly_since), False
+
+    def _pull(self, log_group: str, start: datetime, now: datetime) -> None:
+        ingest = self._ingest_for(log_group)
+        self.last_ingest = ingest.run(start, now - self.config.settle)
+        if self.last_ingest.stopped:
+            log.info("usage read stopped early", extra={"reason": self.last_ingest.stopped})
+        if self.last_ingest.malformed:
+            log.warning(
+                "malformed invocation-log records skipped",
+                extra={"count": self.last_ingest.malformed},
+            )
+
+    def evaluate(self, now: datetime, report: CycleReport) -> list[Evaluation]:
+        hours, estimated = self.hours(now)
+        self._retire_past_periods(now)
+        active = [a for a in self.alerts.active() if a.rule in (*BUDGET_RULES, UNPRICED)]
+        firing = frozenset(a.fingerprint for a in active if a.rule in BUDGET_RULES)
+        usable = [b for b in self.config.budgets if not estimated or not (b.principal or b.tag)]
+        found = budgets.evaluate(usable, BudgetContext(now, self.config.zone, hours, firing))
+        if estimated:
+            found = [_mark_estimate(e) for e in found]
+        return found + self._unpriced(
+            hours, now, {a.labels.get("model", "") for a in active if a.rule == UNPRICED}
+        )
+
+    def _unpriced(self, hours: list[Rollup], now: datetime, open_: set[str]) -> list[Evaluation]:
+        recent = within(hours, hour_of(now - UNPRICED_WINDOW), now + timedelta(hours=1))
+        calls: dict[str, int] = {}
+        for rollup in recent:
+            for model, tally in rollup.models.items():
+                if tally.unpriced_calls:
+                    calls[model] = calls.get(model, 0) + tally.unpriced_calls
+        found = []
+        for model in sorted(calls.keys() | open_):
+            count = calls.get(model, 0)
+            reason = self.pricer.price(model, TokenCounts(), now).reason
+            found.append(
+                Evaluation(
+                    rule=UNPRICED,
+                    labels={"model": model},
+                    firing=count > 0,
+                    severity=Severity.WARNING,
+                    value=float(count),
+                    unit="calls",
+                    summary=f"{count:,} call(s) to {model} in the last 24 h cannot be priced, "
+                    f"so budgets do not count them. {reason}"
+                    if count
+                    else f"{model} has had no unpriced calls for 24 h",
+                    details={"how to fix": reason} if reason else {},
+                    repeat_interval_minutes=60 * 24 * 30,
+                )
+            )
+        return found
+
+    def _retire_past_periods(self, now: datetime) -> None:
+        """Close budget alerts of periods that ended, without a notice: a new period starts
+        clean and the old alert said everything there was to say."""
+        current = {
+            b.label: period_key(b.period, now, self.config.zone) for b in self.config.budgets
+        }
+        for alert in self.alerts.active():
+            if alert.rule not in BUDGET_RULES:
+                continue
+            if current.get(alert.labels.get("budget", "")) == alert.labels.get("period"):
+                continue
+            _, version = self.alerts.get(alert.fingerprint)
+            closed = alert.model_copy(
+                update={"state": AlertState.RESOLVED, "resolved_at": now, "updated_at": now}
+            )
+            try:
+                self.alerts.save(closed, expected_version=version)
+            except Conflict:
+                continue  # someone else changed it; the next cycle looks again
+
+
+def _mark_estimate(evaluation: Evaluation) -> Evaluation:
+    return evaluation.model_copy(
+        update={
+            "summary": evaluation.summary + f" ({ESTIMATE})",
+            "details": {**evaluation.details, "source": ESTIMATE},
+        }
+    )

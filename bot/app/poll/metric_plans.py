@@ -1,0 +1,145 @@
+"""Per rule and subject: which series to read, and how to judge them once read.
+
+Planning first and reading afterwards is what lets one poll cycle read every series of every
+rule in one batched GetMetricData round, whatever the number of rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+
+from alarms import guardrails, latency, rates
+from alarms.model import Evaluation, MetricSeries, SeriesKey
+from alarms.rules import (
+    ErrorRateRule,
+    GuardrailSurgeRule,
+    LatencySpikeRule,
+    Rule,
+    ThrottleRateRule,
+)
+from bot.adapters.aws.cloudwatch import BEDROCK, Dimensions
+from bot.adapters.aws.discovery import GUARDRAILS, GuardrailSeries, Inventory
+
+Data = Mapping[SeriesKey, MetricSeries]
+Counts = dict[datetime, float]
+
+
+@dataclass(frozen=True)
+class Plan:
+    keys: tuple[SeriesKey, ...]
+    judge: Callable[[Data], Evaluation]
+
+
+def plans(rules: Iterable[Rule], inventory: Inventory, statistic: str, period: int) -> list[Plan]:
+    """Every (rule, subject) pair the rules ask for, over what discovery found."""
+    out: list[Plan] = []
+    for rule in rules:
+        if isinstance(rule, LatencySpikeRule):
+            out += _latency(rule, inventory, statistic, period)
+        elif isinstance(rule, ErrorRateRule | ThrottleRateRule):
+            out += [_rate(rule, m, period) for m in inventory.models if rule.watches(m)]
+        elif isinstance(rule, GuardrailSurgeRule):
+            out += [
+                _guardrail(rule, g, period)
+                for g in inventory.guardrails
+                if rule.watches_guardrail(g.arn)
+            ]
+    return out
+
+
+def model_key(model: str, metric: str, stat: str = "Sum") -> SeriesKey:
+    return SeriesKey(namespace=BEDROCK, metric=metric, dimensions=(("ModelId", model),), stat=stat)
+
+
+def total(data: Data, keys: Iterable[SeriesKey]) -> Counts:
+    """The period-wise sum of several count series."""
+    out: Counts = {}
+    for key in keys:
+        for point in data[key].points:
+            out[point.timestamp] = out.get(point.timestamp, 0.0) + point.value
+    return out
+
+
+def _latency(rule: LatencySpikeRule, inv: Inventory, statistic: str, period: int) -> list[Plan]:
+    out = []
+    for model in filter(rule.watches, inv.models):
+        metrics = [rule.metric]
+        if rule.time_to_first_token and model in inv.streaming_models:
+            metrics.append("TimeToFirstToken")
+        for metric in dict.fromkeys(metrics):
+            judged = rule if metric == rule.metric else rule.model_copy(update={"metric": metric})
+            lat, calls = model_key(model, metric, statistic), model_key(model, "Invocations")
+            out.append(
+                Plan((lat, calls), partial(_judge_latency, judged, model, lat, calls, period))
+            )
+    return out
+
+
+def _judge_latency(
+    rule: LatencySpikeRule, model: str, lat: SeriesKey, calls: SeriesKey, period: int, data: Data
+) -> Evaluation:
+    return latency.evaluate(rule, model, data[lat].points, data[calls].by_time(), period)
+
+
+def _rate(rule: ErrorRateRule | ThrottleRateRule, model: str, period: int) -> Plan:
+    parts = {"throttles": model_key(model, "InvocationThrottles")}
+    if isinstance(rule, ErrorRateRule):
+        parts = {"server_errors": model_key(model, "InvocationServerErrors")}
+        if rule.include_client_errors:
+            parts["client_errors"] = model_key(model, "InvocationClientErrors")
+    calls = (model_key(model, "Invocations"), model_key(model, "InvocationThrottles"))
+    keys = tuple(dict.fromkeys((*calls, *parts.values())))
+    return Plan(keys, partial(_judge_rate, rule, model, calls, parts, period))
+
+
+def _judge_rate(
+    rule: ErrorRateRule | ThrottleRateRule,
+    model: str,
+    calls: tuple[SeriesKey, SeriesKey],
+    parts: dict[str, SeriesKey],
+    period: int,
+    data: Data,
+) -> Evaluation:
+    attempts = rates.attempts(data[calls[0]].by_time(), data[calls[1]].by_time())
+    breakdown = {name: data[key].by_time() for name, key in parts.items()}
+    events = total(data, parts.values())
+    return rates.evaluate(rule, model, events, attempts, period, breakdown)
+
+
+def _guardrail_key(dims: Dimensions, metric: str) -> SeriesKey:
+    return SeriesKey(namespace=GUARDRAILS, metric=metric, dimensions=dims, stat="Sum")
+
+
+def _guardrail(rule: GuardrailSurgeRule, series: GuardrailSeries, period: int) -> Plan:
+    hit = partial(_guardrail_key, metric="InvocationsIntervened")
+    calls = _guardrail_key(series.invocations, "Invocations")
+    totals = tuple(hit(d) for d in series.intervened)
+    policy = {name: tuple(hit(d) for d in dims) for name, dims in series.by_policy.items()}
+    source = {name: tuple(hit(d) for d in dims) for name, dims in series.by_source.items()}
+    keys = (calls, *totals, *(k for ks in (*policy.values(), *source.values()) for k in ks))
+    judge = partial(_judge_guardrail, rule, series, calls, totals, policy, source, period)
+    return Plan(tuple(dict.fromkeys(keys)), judge)
+
+
+def _judge_guardrail(
+    rule: GuardrailSurgeRule,
+    series: GuardrailSeries,
+    calls: SeriesKey,
+    totals: tuple[SeriesKey, ...],
+    policy: dict[str, tuple[SeriesKey, ...]],
+    source: dict[str, tuple[SeriesKey, ...]],
+    period: int,
+    data: Data,
+) -> Evaluation:
+    return guardrails.evaluate(
+        rule,
+        (series.arn, series.version),
+        total(data, totals),
+        data[calls].by_time(),
+        period,
+        by_policy={name: total(data, keys) for name, keys in policy.items()},
+        by_source={name: total(data, keys) for name, keys in source.items()},
+    )

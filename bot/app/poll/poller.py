@@ -1,0 +1,134 @@
+"""One poll cycle: run every check, decide each alert's next state, notify, save."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Protocol
+
+from alarms.inhibition import inhibitions
+from alarms.lifecycle import decide, mark_notified
+from alarms.model import Alert, Evaluation
+from alarms.silences import Silence, silenced_by
+from bot.adapters.aws.errors import AwsError
+from bot.adapters.store import Conflict, StoreError
+from bot.adapters.store.alerts import AlertStore
+from bot.adapters.store.silences import SilenceStore
+from bot.app.deliver.notifier import DeliveryError
+from bot.app.poll.history import PollHistory
+from bot.app.poll.report import CycleReport
+from bot.app.ports import Notifier
+
+__all__ = ["Check", "CycleReport", "Poller"]
+
+log = logging.getLogger(__name__)
+
+
+class Check(Protocol):
+    """One source of evaluations (CloudWatch metric rules, budgets, feedback...)."""
+
+    name: str
+
+    def evaluate(self, now: datetime, report: CycleReport) -> list[Evaluation]: ...
+
+
+class Poller:
+    def __init__(
+        self,
+        checks: list[Check],
+        alerts: AlertStore,
+        notifier: Notifier,
+        silences: SilenceStore | None = None,
+        interval_seconds: int = 300,
+    ) -> None:
+        self.checks = checks
+        self.alerts = alerts
+        self.notifier = notifier
+        self.silences = silences or SilenceStore(alerts.store)
+        self.interval_seconds = interval_seconds  # for the self-cost in the poll report
+
+    def run_once(self, now: datetime) -> CycleReport:
+        """Run every check, then apply silences, inhibition and the lifecycle; notify; save."""
+        report = CycleReport(started_at=now)
+        for check in self.checks:
+            try:
+                evaluations = check.evaluate(now, report)
+            except AwsError as exc:
+                log.warning(
+                    "check failed; retried next cycle",
+                    extra={"check": check.name, "reason": str(exc)},
+                )
+                report.failures.append(f"{check.name}: {exc}")
+                continue
+            report.evaluations += evaluations
+        muting = self.silences.active(now)
+        held = inhibitions(report.evaluations)
+        for evaluation in report.evaluations:
+            self._apply(evaluation, now, report, muting, held.get(evaluation.fingerprint))
+        report.failures += self.notifier.flush(now)  # queued notices go out together, in order
+        self._save_report(report)
+        log.info(
+            "poll cycle done",
+            extra={
+                "models": len(report.models),
+                "notices": len(report.notices),
+                "api_calls": report.api_calls,
+                "metrics_requested": report.metrics_requested,
+                "failures": len(report.failures),
+            },
+        )
+        return report
+
+    def _save_report(self, report: CycleReport) -> None:
+        try:
+            PollHistory(self.alerts.store).save(report, self.interval_seconds)
+        except StoreError as exc:
+            log.warning("poll report not saved", extra={"reason": str(exc)})
+
+    def _apply(
+        self,
+        evaluation: Evaluation,
+        now: datetime,
+        report: CycleReport,
+        muting: list[Silence],
+        inhibited_by: str | None,
+    ) -> None:
+        previous, version = self.alerts.get(evaluation.fingerprint)
+        silence = silenced_by(
+            muting, evaluation.rule, evaluation.labels, evaluation.fingerprint, now
+        )
+        decision = decide(previous, evaluation, now, silence=silence, inhibited_by=inhibited_by)
+        if decision.alert is None:
+            return
+        alert = decision.alert
+        if decision.notice is None:
+            self._save(alert, version)
+            return
+        # Claim the notice with a conditional write before sending it, so that of two pollers
+        # racing on the same alert (overlapping Lambda runs) exactly one posts.
+        claimed = self._save(mark_notified(alert, now), version)
+        if claimed is None:
+            return
+        try:
+            self.notifier.notify(alert, decision.notice)
+        except DeliveryError as exc:
+            log.warning("notice not delivered; retried next cycle", extra={"reason": str(exc)})
+            report.failures.append(str(exc))
+            try:
+                self.alerts.restore(alert.fingerprint, previous, expected_version=claimed)
+            except Conflict:
+                log.warning("undelivered notice was overtaken", extra={"rule": alert.rule})
+            return
+        report.notices.append((decision.notice, alert.fingerprint))
+
+    def _save(self, alert: Alert, version: int) -> int | None:
+        """Save on top of ``version``; None when someone else changed it first.
+
+        That someone is a concurrent poller or a person (e.g. an Acknowledge button): theirs
+        wins and the next cycle decides again from it.
+        """
+        try:
+            return self.alerts.save(alert, expected_version=version)
+        except Conflict:
+            log.info("alert changed during the cycle", extra={"fingerprint": alert.fingerprint})
+            return None

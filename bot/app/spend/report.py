@@ -1,0 +1,95 @@
+"""Spend for people: the report ``/genai-stats`` and the demo show, from logs or an estimate.
+
+``spend_report`` picks the source: the roll-ups when invocation logging is on, else an
+estimate from CloudWatch token metrics (and says so). ``spend_lines`` renders it as a
+fixed-width table for Slack code blocks and terminals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from alarms.rollup import Rollup, Tally
+from bot.adapters.aws.invocation_logs import OFF_HINT, LoggingStatus
+from bot.adapters.slack.alert_message import short_model
+from bot.adapters.store import StateStore
+from bot.app.spend.summary import ESTIMATE, BudgetStatus, UsageSummary, budget_status, summarize
+from bot.app.spend.summary import usage_summary as from_rollups
+from bot.config.settings import Settings
+
+Estimator = Callable[[datetime, datetime], list[Rollup]]
+
+
+@dataclass(frozen=True)
+class SpendReport:
+    summary: UsageSummary
+    budgets: list[BudgetStatus]
+    logging: LoggingStatus
+
+    @property
+    def estimated(self) -> bool:
+        return self.summary.source == ESTIMATE
+
+
+def spend_report(
+    settings: Settings,
+    store: StateStore,
+    logging: LoggingStatus,
+    estimate: Estimator,
+    start: datetime,
+    end: datetime,
+) -> SpendReport:
+    """Spend over [start, end) and each budget's period-to-date share at ``end``."""
+    if logging.on:
+        summary = from_rollups(store, start, end)
+        zone = ZoneInfo(settings.budget_timezone)
+        status = budget_status(store, settings.all_budgets, end, zone)
+    else:
+        summary = summarize(estimate(start, end), start, end, source=ESTIMATE)
+        status = []
+    return SpendReport(summary, status, logging)
+
+
+def tokens(n: int) -> str:
+    for size, suffix in ((1_000_000_000, "B"), (1_000_000, "M"), (1_000, "k")):
+        if n >= size:
+            return f"{n / size:.1f}{suffix}"
+    return str(n)
+
+
+def money(value: Decimal) -> str:
+    return f"${value:,.2f}" if value >= Decimal("0.01") or not value else f"${value:.4f}"
+
+
+def spend_lines(report: SpendReport, width: int = 34) -> list[str]:
+    """A fixed-width table: one line per model, unpriced models and budgets after it."""
+    summary = report.summary
+    lines = [f"{'model':<{width}} {'calls':>7} {'in':>7} {'cache':>7} {'out':>7} {'cost':>10}"]
+    for model, tally in summary.models:
+        name = short_model(model)
+        name = name if len(name) <= width else "..." + name[-(width - 3) :]
+        cost = money(tally.usd) if not tally.unpriced_calls else "unpriced"
+        lines.append(
+            f"{name:<{width}} {tally.calls:>7,} {tokens(tally.input):>7} "
+            f"{tokens(tally.cache_read + tally.cache_write):>7} {tokens(tally.output):>7} "
+            f"{cost:>10}"
+        )
+    total: Tally = summary.total
+    lines.append(
+        f"{'total':<{width}} {total.calls:>7,} {'':>7} {'':>7} {'':>7} {money(total.usd):>10}"
+    )
+    for model in summary.unpriced:
+        lines.append(f"(unpriced) {model}: add a [price_overrides] entry")
+    for status in report.budgets:
+        lines.append(
+            f"budget {status.budget.label}: {money(status.spent)} of "
+            f"{money(status.budget.amount_usd)} ({status.share:.0%})"
+        )
+    lines.append(f"source: {summary.source}")
+    if not report.logging.on:
+        lines.append(report.logging.detail or OFF_HINT)
+    return lines

@@ -1,0 +1,67 @@
+"""What ``/genai-stats`` shows, as plain data (gathered by ``collect``, drawn by the views)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from alarms.feedback import FeedbackTotals
+from bot.app.spend.summary import BudgetStatus
+
+
+@dataclass
+class ModelStats:
+    model: str
+    invocations: float = 0.0
+    latency_ms: float | None = None  # the configured statistic over the whole window
+    errors: float = 0.0  # client + server
+    throttles: float = 0.0
+    input_tokens: float = 0.0
+    output_tokens: float = 0.0
+    usd: Decimal | None = None  # None: no price, or no usage data
+    unpriced: bool = False
+    feedback: FeedbackTotals | None = None
+    alerts: int = 0
+    latency_series: list[tuple[datetime, float]] = field(default_factory=list)
+    cost_series: list[tuple[datetime, float]] = field(default_factory=list)
+
+    @property
+    def error_rate(self) -> float | None:
+        attempts = self.invocations
+        return self.errors / attempts if attempts else None
+
+    @property
+    def throttle_rate(self) -> float | None:
+        attempts = self.invocations + self.throttles  # throttled calls are not invocations
+        return self.throttles / attempts if attempts else None
+
+
+@dataclass
+class StatsReport:
+    label: str  # "last 24 h"
+    start: datetime
+    end: datetime
+    statistic: str
+    models: list[ModelStats]
+    previous_invocations: float | None = None
+    spend: Decimal | None = None
+    cost_source: str = ""  # where spend comes from, or why there is none
+    budgets: list[BudgetStatus] = field(default_factory=list)
+    guardrail_checks: float = 0.0
+    guardrail_interventions: float = 0.0
+    alerts_firing: int = 0
+    alerts_held: int = 0  # silenced or inhibited
+    polling: str | None = None  # the bot's own CloudWatch cost
+    model_filter: str | None = None
+
+    @property
+    def invocations(self) -> float:
+        return sum(model.invocations for model in self.models)
+
+    @property
+    def feedback(self) -> FeedbackTotals | None:
+        found = [m.feedback for m in self.models if m.feedback is not None]
+        if not found:
+            return None
+        return FeedbackTotals(sum(f.positive for f in found), sum(f.negative for f in found))

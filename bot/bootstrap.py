@@ -1,0 +1,303 @@
+"""The one place that builds clients, stores and services from settings.
+
+Entrypoints (CLI, Slack runtimes, Lambda handlers, the demo) call these functions; nothing is
+constructed at import time, and no listener or use case builds its own client. Every builder
+takes the clock, so time is read in one place (``bot.adapters.clock``).
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TextIO
+from zoneinfo import ZoneInfo
+
+import boto3
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.http_retry.handler import RetryHandler
+
+from alarms.pricing import TokenCounts
+from bot.adapters.aws.bedrock_runtime import Answer
+from bot.adapters.aws.cloudwatch import CloudWatchReader
+from bot.adapters.aws.discovery import Discovery
+from bot.adapters.aws.invocation_logs import LogReader, logging_status
+from bot.adapters.clock import Clock, SystemClock
+from bot.adapters.prices import Pricer
+from bot.adapters.slack.channel import SlackChannel
+from bot.adapters.store import StateStore, open_store
+from bot.adapters.store.alerts import AlertStore
+from bot.adapters.store.ask_ledger import AskLedger
+from bot.adapters.terminal import TerminalNotifier
+from bot.app.ask.service import AskService, Pricing
+from bot.app.deliver.notifier import OutboxNotifier
+from bot.app.deliver.pipeline import Delivery
+from bot.app.feedback.service import FeedbackService
+from bot.app.poll.budget_check import BudgetCheck, BudgetConfig
+from bot.app.poll.feedback_check import FeedbackCheck
+from bot.app.poll.metric_check import MetricConfig, MetricRulesCheck
+from bot.app.poll.poller import Check, Poller
+from bot.app.ports import Notifier
+from bot.app.spend import report as spend
+from bot.app.spend.estimate import estimated_hours
+from bot.app.spend.ingest import UsageIngest
+from bot.app.spend.report import SpendReport
+from bot.app.stats.collect import Sources
+from bot.config.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.entrypoints.slack.services import Services
+
+__all__ = [
+    "AlertStore",
+    "TerminalNotifier",
+    "aws_region",
+    "clock",
+    "notifier",
+    "poller",
+    "pricer",
+    "services",
+    "spend_report",
+    "state",
+]
+
+
+def clock() -> Clock:
+    """The system clock: what every long-running entrypoint runs on."""
+    return SystemClock()
+
+
+def state(settings: Settings, at: Clock) -> StateStore:
+    """The state store that ``settings.state_url`` names."""
+    return open_store(settings.state_url, at)
+
+
+def aws_region(session: boto3.session.Session | None = None) -> str:
+    return (session or boto3.session.Session()).region_name or "us-east-1"
+
+
+def slack_client(settings: Settings, *, sleep_on_429: bool = True) -> WebClient:
+    """The bot's WebClient, pointed at ``settings.slack_api_url``.
+
+    Listeners' client waits out a 429 twice (a person is waiting for the answer); the alert
+    channel's client does not, since the outbox keeps the notice and retries after
+    ``Retry-After`` without holding a thread.
+    """
+    retries: list[RetryHandler] = (
+        [RateLimitErrorRetryHandler(max_retry_count=2)] if sleep_on_429 else []
+    )
+    return WebClient(
+        token=settings.secret("slack_bot_token"),
+        base_url=settings.slack_api_url,
+        timeout=10,
+        retry_handlers=retries,
+    )
+
+
+def delivery(settings: Settings, store: StateStore, region: str | None = None) -> Delivery:
+    """The delivery pipeline to the alert channel."""
+    channel = SlackChannel(
+        slack_client(settings, sleep_on_429=False),
+        settings.alert_channel or "",
+        region or aws_region(),
+    )
+    return Delivery(store, channel)
+
+
+def notifier(settings: Settings, store: StateStore, out: TextIO | None = None) -> Notifier:
+    """Slack through the outbox when Slack is configured, else the terminal."""
+    if settings.secret("slack_bot_token") and settings.alert_channel:
+        return OutboxNotifier(store, delivery(settings, store))
+    return TerminalNotifier(out or sys.stdout)
+
+
+def metric_config(settings: Settings) -> MetricConfig:
+    return MetricConfig(
+        rules=settings.active_rules,
+        latency_statistic=settings.latency_statistic,
+        period_seconds=settings.metric_period_seconds,
+        lookback=timedelta(hours=settings.lookback_hours),
+        discovery_ttl=timedelta(minutes=settings.discovery_ttl_minutes),
+    )
+
+
+def poller(
+    settings: Settings,
+    *,
+    store: StateStore | None = None,
+    at: Clock | None = None,
+    cloudwatch: Any = None,
+    sink: Notifier | None = None,
+    logs: Any = None,
+    bedrock: Any = None,
+) -> Poller:
+    """One poll cycle's checks (metrics, feedback, budgets), the alert store and a notifier."""
+    alerts = AlertStore(store or state(settings, at or clock()))
+    reader = CloudWatchReader(cloudwatch or boto3.client("cloudwatch"))
+    checks: list[Check] = [
+        MetricRulesCheck(metric_config(settings), reader),
+        FeedbackCheck(settings.active_rules, reader, settings.feedback_namespace),
+        budget_check(settings, alerts, reader, logs=logs, bedrock=bedrock),
+    ]
+    return Poller(
+        checks,
+        alerts,
+        sink or notifier(settings, alerts.store),
+        interval_seconds=settings.poll_interval_seconds,
+    )
+
+
+def pricer(settings: Settings, bedrock: Any = None) -> Pricer:
+    """Prices from genai-prices plus ``price_overrides``; application inference profiles are
+    resolved with GetInferenceProfile (bedrock control plane) when no override maps them."""
+    return Pricer.from_settings(settings, bedrock or boto3.client("bedrock"))
+
+
+def budget_check(
+    settings: Settings,
+    alerts: AlertStore,
+    reader: CloudWatchReader,
+    *,
+    logs: Any = None,
+    bedrock: Any = None,
+) -> BudgetCheck:
+    """Usage reading and budget alerts; AWS clients are made here, no call is made yet."""
+    bedrock = bedrock or boto3.client("bedrock")
+    logs = logs or boto3.client("logs")
+    prices = pricer(settings, bedrock)
+    config = BudgetConfig(
+        budgets=settings.all_budgets,
+        zone=ZoneInfo(settings.budget_timezone),
+        backfill_max=timedelta(days=settings.usage_backfill_max_days),
+        settle=timedelta(seconds=settings.usage_settle_seconds),
+        pull=settings.usage_source == "pull",
+    )
+    return BudgetCheck(
+        config,
+        alerts,
+        prices,
+        status=lambda: logging_status(bedrock, settings.invocation_log_group),
+        ingest=lambda group: UsageIngest(
+            alerts.store, LogReader(logs, group), prices, settings.tag_keys
+        ),
+        estimate=lambda start, end: estimated_hours(reader, prices, start, end),
+    )
+
+
+def spend_report(
+    settings: Settings,
+    store: StateStore,
+    start: datetime,
+    end: datetime,
+    *,
+    cloudwatch: Any = None,
+    bedrock: Any = None,
+) -> SpendReport:
+    """Spend per model over [start, end): from the invocation-log roll-ups, or, with logging
+    off, an estimate from CloudWatch token metrics (the report says which)."""
+    bedrock = bedrock or boto3.client("bedrock")
+    reader = CloudWatchReader(cloudwatch or boto3.client("cloudwatch"))
+    prices = pricer(settings, bedrock)
+    status = logging_status(bedrock, settings.invocation_log_group)
+    return spend.spend_report(
+        settings, store, status, lambda a, b: estimated_hours(reader, prices, a, b), start, end
+    )
+
+
+def stats_sources(settings: Settings, store: StateStore, region: str) -> Sources:
+    """What ``/genai-stats`` reads: one CloudWatch reader, one discovery cache, one pricer."""
+    cloudwatch = boto3.client("cloudwatch", region_name=region)
+    bedrock = boto3.client("bedrock", region_name=region)
+    reader = CloudWatchReader(cloudwatch)
+    prices = pricer(settings, bedrock)
+    return Sources(
+        settings=settings,
+        store=store,
+        reader=reader,
+        discovery=Discovery(reader, timedelta(minutes=settings.discovery_ttl_minutes)),
+        status=lambda: logging_status(bedrock, settings.invocation_log_group),
+        estimate=lambda start, end: estimated_hours(reader, prices, start, end),
+    )
+
+
+def ask_service(
+    settings: Settings, store: StateStore, region: str | None = None, at: Clock | None = None
+) -> AskService:
+    """The /genai-ask collaborators: Converse client, pricing, quota and answer ledger."""
+    from bot.adapters.aws.bedrock_runtime import ConverseClient, ConverseOptions, runtime_client
+    from bot.adapters.store.ask_quota import AskQuota, Limits
+
+    options = ConverseOptions(
+        max_tokens=settings.ask_max_tokens,
+        guardrail_id=settings.ask_guardrail_id,
+        guardrail_version=settings.ask_guardrail_version,
+        timeout_seconds=settings.ask_timeout_seconds,
+    )
+    limits = Limits(settings.ask_rate_limit_per_hour, settings.ask_daily_spend_cap_usd)
+    return AskService(
+        ConverseClient(runtime_client(settings.ask_timeout_seconds, region), options),
+        answer_pricing(settings, at or clock(), region),
+        AskQuota(store, limits),
+        AskLedger(store),
+        aliases=settings.model_aliases,
+        default_model=settings.ask_default_model,
+        allowed_channels=settings.ask_allowed_channels,
+    )
+
+
+def answer_pricing(settings: Settings, at: Clock, region: str | None = None) -> Pricing:
+    """Prices an answer's tokens with the shared price table (and the user's overrides)."""
+    prices = pricer(settings, boto3.client("bedrock", region_name=region))
+
+    def price(answer: Answer) -> tuple[Decimal | None, str]:
+        tokens = TokenCounts(
+            input=answer.input_tokens,
+            output=answer.output_tokens,
+            cache_read=answer.cache_read_tokens,
+            cache_write=answer.cache_write_tokens,
+        )
+        cost = prices.price(answer.model_id, tokens, at.now())
+        return cost.usd, cost.reason
+
+    return price
+
+
+def feedback_service(
+    settings: Settings, store: StateStore, cloudwatch: Any = None, region: str | None = None
+) -> FeedbackService:
+    """Reactions to votes to metrics: PutMetricData, or EMF lines on stdout."""
+    from bot.adapters.aws.feedback_metrics import CloudWatchFeedback, EmfFeedback, FeedbackPublisher
+
+    publisher: FeedbackPublisher
+    if settings.feedback_metrics_via == "emf":
+        publisher = EmfFeedback(sys.stdout, settings.feedback_namespace)
+    else:
+        client = cloudwatch or boto3.client("cloudwatch", region_name=region)
+        publisher = CloudWatchFeedback(client, settings.feedback_namespace)
+    return FeedbackService(AskLedger(store), publisher, settings.feedback_emoji)
+
+
+def services(
+    settings: Settings, *, store: StateStore | None = None, at: Clock | None = None
+) -> Services:
+    """Everything the Slack listeners need, built once per process."""
+    from bot.entrypoints.slack.access import Access
+    from bot.entrypoints.slack.services import Services
+
+    at = at or clock()
+    store = store or state(settings, at)
+    region = aws_region()
+    slack = slack_client(settings)
+    return Services(
+        settings=settings,
+        clock=at,
+        store=store,
+        slack=slack,
+        region=region,
+        access=Access(settings, slack, store),
+        asks=ask_service(settings, store, region, at),
+        feedback=feedback_service(settings, store, region=region),
+        stats=stats_sources(settings, store, region),
+        delivery=delivery(settings, store, region),
+    )

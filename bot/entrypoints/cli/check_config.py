@@ -1,0 +1,123 @@
+"""`genai-ops check-config`: what works with these settings, and what would need more."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TextIO
+
+from bot.adapters.clock import Clock
+from bot.adapters.store import open_store
+from bot.app.poll.history import LastCycle, PollHistory, series_per_subject
+from bot.app.poll.report import monthly_cost_usd
+from bot.config.load import unknown_env_vars
+from bot.config.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def check_config(settings: Settings, out: TextIO, clock: Clock) -> int:
+    say = out.write
+    say("Settings are valid.\n")
+    has_bot = bool(settings.secret("slack_bot_token"))
+    notes = [
+        (
+            "Slack alerts",
+            has_bot and bool(settings.alert_channel),
+            "set SLACK_BOT_TOKEN and GENAI_OPS_ALERT_CHANNEL; until then alerts print to stdout",
+        ),
+        (
+            "Socket Mode (genai-ops run)",
+            bool(settings.secret("slack_app_token")),
+            "set SLACK_APP_TOKEN (xapp-...); HTTP mode (genai-ops serve) does not need it",
+        ),
+        (
+            "HTTP mode (genai-ops serve)",
+            bool(settings.secret("slack_signing_secret")),
+            "set SLACK_SIGNING_SECRET",
+        ),
+        (
+            "/genai-ask default model",
+            bool(settings.ask_default_model),
+            "set GENAI_OPS_ASK_DEFAULT_MODEL; until then every ask must name a model",
+        ),
+        (
+            "/genai-ask guardrail",
+            bool(settings.ask_guardrail_id),
+            "set GENAI_OPS_ASK_GUARDRAIL_ID (and _VERSION) to filter every ask",
+        ),
+    ]
+    for name, enabled, hint in notes:
+        say(f"  [{'on ' if enabled else 'off'}] {name}" + ("" if enabled else f": {hint}") + "\n")
+    say(f"  state: {settings.state_url}\n")
+    rules = ", ".join(rule.kind for rule in settings.active_rules) or "none"
+    say(f"  rules in force: {rules}\n")
+    say(
+        f"  latency statistic: {settings.latency_statistic}; period "
+        f"{settings.metric_period_seconds}s; poll every {settings.poll_interval_seconds}s\n"
+    )
+    for line in polling_cost_lines(settings, clock):  # the alert engine's own cost
+        say(line)
+    from bot.app.deliver.status import delivery_lines
+
+    for line in delivery_lines(settings, clock):
+        say(line)
+    from bot.entrypoints.cli.usage import usage_lines  # cost and budgets
+
+    for line in usage_lines(settings):
+        say(line)
+    say(f"  {ask_limits(settings)}\n")
+    for name in unknown_env_vars():
+        say(f"  warning: environment variable {name} matches no setting (typo?)\n")
+    return 0
+
+
+def polling_cost_lines(settings: Settings, clock: Clock) -> list[str]:
+    """Series read per cycle and what that costs a month, planned and as last measured."""
+    interval = settings.poll_interval_seconds
+    plain, streaming, guardrail = series_per_subject(settings.active_rules)
+    lines = [
+        f"  metric rules read {plain} series per model ({streaming} if it streams, adding "
+        f"TimeToFirstToken) and up to {guardrail} per guardrail, in one batched "
+        "GetMetricData round per cycle\n"
+    ]
+    for models in (10, 100):
+        cost = monthly_cost_usd(models * plain, interval)
+        lines.append(
+            f"  polling cost for {models} models: about ${cost:,.2f}/month (GetMetricData)\n"
+        )
+    last = _last_cycle(settings, clock)
+    if last is not None:
+        rescaled = last.model_copy(update={"interval_seconds": interval})
+        lines.append(f"  last poll ({last.at:%Y-%m-%d %H:%M} UTC): {rescaled.describe()}\n")
+    return lines
+
+
+def _last_cycle(settings: Settings, clock: Clock) -> LastCycle | None:
+    """The last poll report in the state store, if there is one and the store is readable."""
+    url = settings.state_url
+    if (
+        url.startswith("sqlite:///")
+        and not Path(url.removeprefix("sqlite:///")).expanduser().exists()
+    ):
+        return None  # never create a state file just to look
+    try:
+        store = open_store(url, clock)
+        try:
+            return PollHistory(store).last()
+        finally:
+            store.close()
+    except Exception as exc:  # a diagnostic must not fail on an unreachable store
+        log.info("last poll report unavailable", extra={"reason": str(exc)})
+        return None
+
+
+def ask_limits(settings: Settings) -> str:
+    """One line on what bounds /genai-ask spend, and where feedback goes."""
+    where = ", ".join(settings.ask_allowed_channels) or "every channel"
+    return (
+        f"/genai-ask: {settings.ask_rate_limit_per_hour} asks/user/hour, "
+        f"${settings.ask_daily_spend_cap_usd}/user/day, max {settings.ask_max_tokens} tokens, "
+        f"in {where}; feedback metrics to {settings.feedback_namespace} "
+        f"({settings.feedback_metrics_via})"
+    )

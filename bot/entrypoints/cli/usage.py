@@ -1,0 +1,99 @@
+"""CLI pieces for cost: ``setup-logging``, ``spend`` and the check-config lines."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import timedelta
+from typing import Any
+
+import genai_prices
+
+from bot.config.settings import Settings
+
+
+def cmd_setup_logging(args: argparse.Namespace, settings: Settings) -> int:
+    """Turn on Bedrock model-invocation logging to a CloudWatch Logs group."""
+    import boto3
+
+    from bot.adapters.aws.invocation_logs import logging_status, setup_logging
+
+    bedrock = boto3.client("bedrock")
+    before = logging_status(bedrock)
+    if before.on and before.log_group != args.log_group and not args.replace:
+        print(
+            f"Invocation logging already goes to {before.log_group}; pass --replace to send it "
+            f"to {args.log_group} instead (or set GENAI_OPS_INVOCATION_LOG_GROUP to read it)."
+        )
+        return 1
+    setup_logging(bedrock, args.log_group, args.role_arn, with_media=args.with_media)
+    print(
+        f"Bedrock invocation logging is on: log group {args.log_group}, role {args.role_arn}"
+        f" ({'all data' if args.with_media else 'text only'}). The bot reads it from the next"
+        " poll. The role must trust bedrock.amazonaws.com and allow logs:CreateLogStream and"
+        " logs:PutLogEvents on that group."
+    )
+    return 0
+
+
+def cmd_spend(args: argparse.Namespace, settings: Settings) -> int:
+    """Print spend per model over the last ``--hours`` from the state store."""
+    from bot import bootstrap
+    from bot.app.spend.report import spend_lines
+
+    clock = bootstrap.clock()
+    end = clock.now()
+    store = bootstrap.state(settings, clock)
+    try:
+        report = bootstrap.spend_report(settings, store, end - timedelta(hours=args.hours), end)
+    finally:
+        store.close()
+    print(f"GenAI spend, last {args.hours} h")
+    print("\n".join(spend_lines(report)))
+    return 0
+
+
+def usage_options(name: str, command: argparse.ArgumentParser) -> None:
+    if name == "setup-logging":
+        command.add_argument("--log-group", required=True, help="CloudWatch Logs group name")
+        command.add_argument(
+            "--role-arn", required=True, help="IAM role Bedrock assumes to write the logs"
+        )
+        command.add_argument(
+            "--with-media", action="store_true", help="also log image, embedding, video data"
+        )
+        command.add_argument(
+            "--replace", action="store_true", help="replace an existing logging configuration"
+        )
+    if name == "spend":
+        command.add_argument("--hours", type=int, default=24, help="window (default 24)")
+
+
+def usage_lines(settings: Settings, bedrock: Any = None) -> list[str]:
+    """check-config: budgets, prices and whether invocation logs can be read."""
+    from bot.adapters.aws.invocation_logs import logging_status
+
+    lines = []
+    budgets = settings.all_budgets
+    described = "; ".join(f"{b.label} ${b.amount_usd}" for b in budgets) or "none"
+    lines.append(f"  budgets ({settings.budget_timezone}): {described}\n")
+    lines.append(
+        f"  prices: genai-prices {genai_prices.__version__} (bundled table, no downloads); "
+        f"{len(settings.price_overrides)} override(s)\n"
+    )
+    if bedrock is None:
+        import boto3
+
+        from bot.adapters.aws.errors import AWS_FAILURES
+
+        try:
+            bedrock = boto3.client("bedrock")
+        except AWS_FAILURES as exc:  # no region: say so, do not fail
+            lines.append(f"  [off] invocation logs: cannot ask Bedrock ({exc})\n")
+            return lines
+    status = logging_status(bedrock, settings.invocation_log_group)
+    if status.on:
+        note = f" ({status.detail})" if status.detail else ""
+        lines.append(f"  [on ] invocation logs: {status.log_group} (from {status.source}){note}\n")
+    else:
+        lines.append(f"  [off] invocation logs: {status.detail}\n")
+    return lines

@@ -1,0 +1,136 @@
+"""Enforcing who may use commands and alert buttons, with Slack lookups cached for minutes.
+
+Commands follow the ``command_access`` setting. Alert buttons are for members of the alert
+channel (``conversations.members``), plus the ``alert-buttons`` entry of the setting.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from cachetools import TTLCache
+from slack_bolt import App, BoltResponse
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from alarms.access import command_key, refusal
+from bot.adapters.store import StateStore
+from bot.adapters.store.threads import Threads
+from bot.config.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.entrypoints.slack.services import Services
+
+log = logging.getLogger(__name__)
+CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{6,}$")
+CACHE_SECONDS = 300.0
+
+
+class SlackLookupError(Exception):
+    """Slack could not tell us who is in a channel or group."""
+
+
+class Access:
+    """Answers "may this user do this here?" for one workspace."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        client: WebClient,
+        store: StateStore,
+    ) -> None:
+        self.settings = settings
+        self.client = client
+        self.threads = Threads(store)
+        self._cache: TTLCache[str, set[str]] = TTLCache(maxsize=1024, ttl=CACHE_SECONDS)
+        self._lock = threading.Lock()
+
+    def command_refusal(self, command: str, user: str, channel: str) -> str | None:
+        access = self.settings.command_access.get(command_key(command))
+        try:
+            return refusal(access, user, channel, self.group_members)
+        except SlackLookupError as exc:
+            return f"your access could not be checked ({exc})"
+
+    def button_refusal(self, user: str, clicked_in: str) -> str | None:
+        """Why ``user`` may not press alert buttons, or None."""
+        access = self.settings.command_access.get("alert-buttons")
+        channel = self.alert_channel(clicked_in)
+        try:
+            reason = refusal(access, user, clicked_in, self.group_members)
+            if reason is None and user not in self.channel_members(channel):
+                reason = f"only members of <#{channel}> can act on its alerts"
+        except SlackLookupError as exc:
+            reason = f"membership of <#{channel}> could not be checked ({exc})"
+        return reason
+
+    def alert_channel(self, fallback: str) -> str:
+        """The alert channel's id: the setting when it is an id, else where alerts went."""
+        configured = self.settings.alert_channel or ""
+        if CHANNEL_ID.match(configured):
+            return configured
+        posted = sorted(self.threads.channels())
+        return posted[0] if posted else fallback
+
+    def channel_members(self, channel: str) -> set[str]:
+        return self._cached(f"channel:{channel}", lambda: self._channel_members(channel))
+
+    def group_members(self, group: str) -> set[str]:
+        return self._cached(f"group:{group}", lambda: self._group_members(group))
+
+    def _cached(self, key: str, load: Callable[[], set[str]]) -> set[str]:
+        with self._lock:
+            hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        value = load()
+        with self._lock:
+            self._cache[key] = value
+        return value
+
+    def _channel_members(self, channel: str) -> set[str]:
+        members: set[str] = set()
+        cursor = None
+        while True:
+            answer = self._call(
+                self.client.conversations_members, channel=channel, cursor=cursor, limit=1000
+            )
+            members |= set(answer.get("members") or [])
+            cursor = (answer.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return members
+
+    def _group_members(self, group: str) -> set[str]:
+        answer = self._call(self.client.usergroups_users_list, usergroup=group)
+        return set(answer.get("users") or [])
+
+    @staticmethod
+    def _call(method: Callable[..., Any], **args: Any) -> Any:
+        try:
+            return method(**{k: v for k, v in args.items() if v is not None})
+        except SlackApiError as exc:
+            reason = str(exc.response.get("error", "unknown_error"))
+            log.warning("Slack lookup failed", extra={"reason": reason})
+            raise SlackLookupError(reason) from None
+        except OSError as exc:
+            raise SlackLookupError(f"Slack unreachable: {type(exc).__name__}") from None
+
+
+def register(app: App, services: Services) -> None:
+    """Adds the command gate: a refused command gets an ephemeral reason, nothing else."""
+
+    @app.middleware
+    def command_gate(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse:
+        command = body.get("command")
+        if isinstance(command, str):
+            reason = services.access.command_refusal(
+                command, str(body.get("user_id", "")), str(body.get("channel_id", ""))
+            )
+            if reason:
+                text = f":no_entry: `{command}`: {reason}."
+                return BoltResponse(status=200, body={"response_type": "ephemeral", "text": text})
+        return next()

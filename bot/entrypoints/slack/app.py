@@ -1,0 +1,113 @@
+"""The Bolt app: one factory; listeners live in small modules, each with ``register``.
+
+To add listeners, write a module with ``register(app, services)`` and add it to
+``LISTENERS``. The same app runs in Socket Mode (``genai-ops run``), over HTTP
+(``genai-ops serve``) and on Lambda (``process_before_response=True``).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from slack_bolt import App
+from slack_bolt.error import BoltError
+
+from bot.config.settings import Settings
+from bot.entrypoints.slack import (
+    access,
+    alert_buttons,
+    alerts_command,
+    ask,
+    dedupe,
+    feedback,
+    stats_command,
+)
+from bot.entrypoints.slack import help as help_command
+from bot.entrypoints.slack.services import Services
+
+log = logging.getLogger(__name__)
+
+Register = Callable[[App, Services], None]
+
+# Bolt runs acks and lazy listeners on one pool; slow asks must never hold an ack back.
+LISTENER_THREADS = 64
+
+# Order matters only for middleware: dedupe first, then listeners.
+LISTENERS: list[Register] = [
+    dedupe.register,
+    access.register,
+    help_command.register,
+    alerts_command.register,
+    alert_buttons.register,
+    stats_command.register,
+    ask.register,
+    feedback.register,
+]
+
+
+class SlackAppError(Exception):
+    """The Slack app cannot start (no token, token rejected, Slack unreachable)."""
+
+
+def build_app(
+    settings: Settings, services: Services, *, process_before_response: bool = False
+) -> App:
+    """A Bolt ``App`` with every listener registered; calls Slack's ``auth.test`` once.
+
+    Raises SlackAppError with an actionable message when the bot token is missing or bad.
+    """
+    if not settings.secret("slack_bot_token"):
+        raise SlackAppError(
+            "SLACK_BOT_TOKEN is not set: the Slack app needs the bot token xoxb-..."
+        )
+    # Without a signing secret no HTTP request can be verified: use an unguessable one so
+    # every HTTP request is rejected (Socket Mode does not sign requests).
+    signing_secret = settings.secret("slack_signing_secret") or secrets.token_hex(32)
+    try:
+        app = App(
+            name="genai-ops",
+            client=services.slack,
+            signing_secret=signing_secret,
+            process_before_response=process_before_response,
+            # Acks and lazy work share Bolt's listener pool: make it wide enough that slow
+            # asks in flight never queue an ack past Slack's 3-second limit.
+            listener_executor=ThreadPoolExecutor(
+                max_workers=LISTENER_THREADS, thread_name_prefix="bolt-listener"
+            ),
+        )
+    except BoltError as exc:
+        raise SlackAppError(f"Slack rejected the bot token: {_reason(exc)}") from None
+    except OSError as exc:
+        raise SlackAppError(
+            f"cannot reach Slack at {settings.slack_api_url} ({exc}); "
+            "check the network or GENAI_OPS_SLACK_API_URL"
+        ) from None
+    # Bolt logs the body of a request whose signature fails at INFO; bodies may hold prompts.
+    logging.getLogger("slack_bolt.RequestVerification").setLevel(logging.WARNING)
+    for register in LISTENERS:
+        register(app, services)
+    hush_bolt()
+    return app
+
+
+def hush_bolt() -> None:
+    """Keep Bolt's own loggers at INFO or above: at DEBUG they print request and response
+    bodies (command text, usage replies that quote it), which may hold prompts."""
+    names = [
+        n for n in logging.root.manager.loggerDict if n.startswith(("slack_bolt", "genai-ops"))
+    ]
+    for name in names:
+        logger = logging.getLogger(name)
+        if logger.level < logging.INFO:
+            logger.setLevel(logging.INFO)
+
+
+def _reason(exc: BoltError) -> str:
+    text = str(exc)
+    for hint in ("invalid_auth", "not_authed", "account_inactive", "token_revoked"):
+        if hint in text:
+            return f"{hint} (check SLACK_BOT_TOKEN)"
+    return text.split("\n")[0][:200]

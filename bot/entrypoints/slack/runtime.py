@@ -1,0 +1,117 @@
+"""Running the Slack app: HTTP (`genai-ops serve`) or Socket Mode (`genai-ops run`).
+
+Both run the poll scheduler in the same process unless polling is turned off.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+from typing import Any, TextIO
+
+from bot import bootstrap
+from bot.app.ports import Clock, Notifier
+from bot.config.settings import Settings
+from bot.entrypoints.slack.app import SlackAppError, build_app
+from bot.entrypoints.slack.server import bound_url, make_server
+from bot.entrypoints.slack.services import Services
+
+log = logging.getLogger(__name__)
+
+
+OUTBOX_INTERVAL_SECONDS = 20
+
+
+def start_polling(settings: Settings, services: Services) -> Any:
+    """The poll scheduler in a background thread, sharing the app's state store.
+
+    Besides the poll, a short job delivers the outbox between polls, so a notice held back
+    by a Slack outage or ``Retry-After`` goes out soon after Slack is back.
+    """
+    from bot.entrypoints.scheduler import start_background
+
+    poller = bootstrap.poller(settings, store=services.store, at=services.clock)
+    scheduler = start_background(poller, services.clock, settings.poll_interval_seconds)
+    scheduler.add_job(
+        _flush_outbox,
+        "interval",
+        args=[poller.notifier, services.clock],
+        seconds=OUTBOX_INTERVAL_SECONDS,
+        id="outbox",
+        coalesce=True,
+        max_instances=1,
+    )
+    return scheduler
+
+
+def _flush_outbox(notifier: Notifier, clock: Clock) -> None:
+    try:
+        notifier.flush(clock.now())
+    except Exception:
+        log.exception("outbox delivery failed; retrying on the next tick")
+
+
+def _exit_on_sigterm() -> None:
+    def stop(signum: int, frame: Any) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+
+
+def serve(settings: Settings, host: str, port: int, poll: bool, out: TextIO) -> int:
+    """Serve Slack requests over HTTP until stopped (Ctrl-C or SIGTERM)."""
+    if not settings.secret("slack_signing_secret"):
+        raise SlackAppError(
+            "SLACK_SIGNING_SECRET is not set: HTTP mode verifies every request with it "
+            "(Slack app settings > Basic Information > App Credentials)"
+        )
+    services = bootstrap.services(settings)
+    app = build_app(settings, services)
+    server = make_server(app, host, port)
+    scheduler = start_polling(settings, services) if poll else None
+    _exit_on_sigterm()
+    out.write(f"genai-ops: serving Slack requests on {bound_url(server)}\n")
+    out.flush()
+    log.info("serving", extra={"url": bound_url(server), "polling": poll})
+    try:
+        server.run()
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+        server.close()
+    return 0
+
+
+def run_socket_mode(settings: Settings, poll: bool, out: TextIO) -> int:
+    """Connect to Slack over Socket Mode and handle requests until stopped."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from slack_sdk.errors import SlackApiError
+
+    app_token = settings.secret("slack_app_token")
+    if not app_token:
+        raise SlackAppError(
+            "SLACK_APP_TOKEN is not set: Socket Mode needs an app-level token (xapp-...) with "
+            "the connections:write scope; or run `genai-ops serve` for HTTP mode"
+        )
+    services = bootstrap.services(settings)
+    app = build_app(settings, services)
+    handler = SocketModeHandler(app, app_token)
+    scheduler = start_polling(settings, services) if poll else None
+    _exit_on_sigterm()
+    try:
+        handler.connect()
+        out.write("genai-ops: connected to Slack in Socket Mode\n")
+        out.flush()
+        log.info("socket mode connected", extra={"polling": poll})
+        signal.pause()
+    except SlackApiError as exc:
+        reason = exc.response.get("error", "unknown_error")
+        raise SlackAppError(
+            f"Slack refused the Socket Mode connection: {reason} (check SLACK_APP_TOKEN "
+            "and that Socket Mode is enabled for the app)"
+        ) from None
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+        handler.close()
+    return 0
