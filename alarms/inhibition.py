@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from alarms.model import Alert, AlertState, Evaluation, Frozen
+from alarms.model import Evaluation, Frozen
 
 
 class InhibitRule(Frozen):
@@ -50,11 +50,6 @@ def inhibitions(
             if cause is not None:
                 held[target.fingerprint] = cause.fingerprint
     return held
-
-
-def held_back(alerts: Iterable[Alert]) -> list[Alert]:
-    """Firing alerts currently held back by another alert (for the stats view)."""
-    return [a for a in alerts if a.state is AlertState.FIRING and a.inhibited_by is not None]
 
 
 def _share(a: dict[str, str], b: dict[str, str], names: tuple[str, ...]) -> bool:

@@ -19,13 +19,12 @@ from typing import Any
 
 import boto3
 
-from bot.adapters.aws.bedrock_runtime import Answer
+from bot.adapters.aws.bedrock_runtime import Answer, AskOutcome
 from bot.adapters.aws.feedback_metrics import CloudWatchFeedback
 from bot.adapters.clock import SystemClock
 from bot.adapters.slack.ask_render import answer_messages
 from bot.adapters.store.ask_ledger import AskLedger, AskRecord
 from bot.adapters.store.sqlite import SqliteStore
-from bot.app.ask.service import AskOutcome
 from bot.app.feedback.service import FeedbackService
 from bot.config.settings import DEFAULT_FEEDBACK_EMOJI
 from bot.entrypoints.demo.embedded_aws import embedded_aws

@@ -78,7 +78,7 @@ def aws_region(session: boto3.session.Session | None = None) -> str:
 
 
 def slack_client(settings: Settings, *, sleep_on_429: bool = True) -> WebClient:
-    """The bot's WebClient, pointed at ``settings.slack_api_url``.
+    """The bot's WebClient, pointed at ``settings.slack.api_url``.
 
     Listeners' client waits out a 429 twice (a person is waiting for the answer); the alert
     channel's client does not, since the outbox keeps the notice and retries after
@@ -89,7 +89,7 @@ def slack_client(settings: Settings, *, sleep_on_429: bool = True) -> WebClient:
     )
     return WebClient(
         token=settings.secret("slack_bot_token"),
-        base_url=settings.slack_api_url,
+        base_url=settings.slack.api_url,
         timeout=10,
         retry_handlers=retries,
     )
@@ -99,7 +99,7 @@ def delivery(settings: Settings, store: StateStore, region: str | None = None) -
     """The delivery pipeline to the alert channel."""
     channel = SlackChannel(
         slack_client(settings, sleep_on_429=False),
-        settings.alert_channel or "",
+        settings.slack.alert_channel or "",
         region or aws_region(),
     )
     return Delivery(store, channel)
@@ -107,7 +107,7 @@ def delivery(settings: Settings, store: StateStore, region: str | None = None) -
 
 def notifier(settings: Settings, store: StateStore, out: TextIO | None = None) -> Notifier:
     """Slack through the outbox when Slack is configured, else the terminal."""
-    if settings.secret("slack_bot_token") and settings.alert_channel:
+    if settings.secret("slack_bot_token") and settings.slack.alert_channel:
         return OutboxNotifier(store, delivery(settings, store))
     return TerminalNotifier(out or sys.stdout)
 
@@ -115,10 +115,10 @@ def notifier(settings: Settings, store: StateStore, out: TextIO | None = None) -
 def metric_config(settings: Settings) -> MetricConfig:
     return MetricConfig(
         rules=settings.active_rules,
-        latency_statistic=settings.latency_statistic,
-        period_seconds=settings.metric_period_seconds,
-        lookback=timedelta(hours=settings.lookback_hours),
-        discovery_ttl=timedelta(minutes=settings.discovery_ttl_minutes),
+        latency_statistic=settings.polling.latency_statistic,
+        period_seconds=settings.polling.period_seconds,
+        lookback=timedelta(hours=settings.polling.lookback_hours),
+        discovery_ttl=timedelta(minutes=settings.polling.discovery_ttl_minutes),
     )
 
 
@@ -137,14 +137,14 @@ def poller(
     reader = CloudWatchReader(cloudwatch or boto3.client("cloudwatch"))
     checks: list[Check] = [
         MetricRulesCheck(metric_config(settings), reader),
-        FeedbackCheck(settings.active_rules, reader, settings.feedback_namespace),
+        FeedbackCheck(settings.active_rules, reader, settings.feedback.namespace),
         budget_check(settings, alerts, reader, logs=logs, bedrock=bedrock),
     ]
     return Poller(
         checks,
         alerts,
         sink or notifier(settings, alerts.store),
-        interval_seconds=settings.poll_interval_seconds,
+        interval_seconds=settings.polling.interval_seconds,
     )
 
 
@@ -167,19 +167,19 @@ def budget_check(
     logs = logs or boto3.client("logs")
     prices = pricer(settings, bedrock)
     config = BudgetConfig(
-        budgets=settings.all_budgets,
-        zone=ZoneInfo(settings.budget_timezone),
-        backfill_max=timedelta(days=settings.usage_backfill_max_days),
-        settle=timedelta(seconds=settings.usage_settle_seconds),
-        pull=settings.usage_source == "pull",
+        budgets=settings.cost.all_budgets,
+        zone=ZoneInfo(settings.cost.timezone),
+        backfill_max=timedelta(days=settings.cost.backfill_max_days),
+        settle=timedelta(seconds=settings.cost.settle_seconds),
+        pull=settings.aws.usage_source == "pull",
     )
     return BudgetCheck(
         config,
         alerts,
         prices,
-        status=lambda: logging_status(bedrock, settings.invocation_log_group),
+        status=lambda: logging_status(bedrock, settings.aws.invocation_log_group),
         ingest=lambda group: UsageIngest(
-            alerts.store, LogReader(logs, group), prices, settings.tag_keys
+            alerts.store, LogReader(logs, group), prices, settings.cost.all_tag_keys
         ),
         estimate=lambda start, end: estimated_hours(reader, prices, start, end),
     )
@@ -199,7 +199,7 @@ def spend_report(
     bedrock = bedrock or boto3.client("bedrock")
     reader = CloudWatchReader(cloudwatch or boto3.client("cloudwatch"))
     prices = pricer(settings, bedrock)
-    status = logging_status(bedrock, settings.invocation_log_group)
+    status = logging_status(bedrock, settings.aws.invocation_log_group)
     return spend.spend_report(
         settings, store, status, lambda a, b: estimated_hours(reader, prices, a, b), start, end
     )
@@ -215,8 +215,8 @@ def stats_sources(settings: Settings, store: StateStore, region: str) -> Sources
         settings=settings,
         store=store,
         reader=reader,
-        discovery=Discovery(reader, timedelta(minutes=settings.discovery_ttl_minutes)),
-        status=lambda: logging_status(bedrock, settings.invocation_log_group),
+        discovery=Discovery(reader, timedelta(minutes=settings.polling.discovery_ttl_minutes)),
+        status=lambda: logging_status(bedrock, settings.aws.invocation_log_group),
         estimate=lambda start, end: estimated_hours(reader, prices, start, end),
     )
 
@@ -229,20 +229,20 @@ def ask_service(
     from bot.adapters.store.ask_quota import AskQuota, Limits
 
     options = ConverseOptions(
-        max_tokens=settings.ask_max_tokens,
-        guardrail_id=settings.ask_guardrail_id,
-        guardrail_version=settings.ask_guardrail_version,
-        timeout_seconds=settings.ask_timeout_seconds,
+        max_tokens=settings.ask.max_tokens,
+        guardrail_id=settings.ask.guardrail_id,
+        guardrail_version=settings.ask.guardrail_version,
+        timeout_seconds=settings.ask.timeout_seconds,
     )
-    limits = Limits(settings.ask_rate_limit_per_hour, settings.ask_daily_spend_cap_usd)
+    limits = Limits(settings.ask.rate_limit_per_hour, settings.ask.daily_spend_cap_usd)
     return AskService(
-        ConverseClient(runtime_client(settings.ask_timeout_seconds, region), options),
+        ConverseClient(runtime_client(settings.ask.timeout_seconds, region), options),
         answer_pricing(settings, at or clock(), region),
         AskQuota(store, limits),
         AskLedger(store),
         aliases=settings.model_aliases,
-        default_model=settings.ask_default_model,
-        allowed_channels=settings.ask_allowed_channels,
+        default_model=settings.ask.default_model,
+        allowed_channels=settings.ask.allowed_channels,
     )
 
 
@@ -270,12 +270,12 @@ def feedback_service(
     from bot.adapters.aws.feedback_metrics import CloudWatchFeedback, EmfFeedback, FeedbackPublisher
 
     publisher: FeedbackPublisher
-    if settings.feedback_metrics_via == "emf":
-        publisher = EmfFeedback(sys.stdout, settings.feedback_namespace)
+    if settings.feedback.metrics_via == "emf":
+        publisher = EmfFeedback(sys.stdout, settings.feedback.namespace)
     else:
         client = cloudwatch or boto3.client("cloudwatch", region_name=region)
-        publisher = CloudWatchFeedback(client, settings.feedback_namespace)
-    return FeedbackService(AskLedger(store), publisher, settings.feedback_emoji)
+        publisher = CloudWatchFeedback(client, settings.feedback.namespace)
+    return FeedbackService(AskLedger(store), publisher, settings.feedback.emoji)
 
 
 def services(

@@ -68,12 +68,12 @@ class Pricer:
 
     @classmethod
     def from_settings(cls, settings: Any, bedrock: Any = None) -> Pricer:
-        """A pricer with ``settings.price_overrides``; ``bedrock`` (a boto3 ``bedrock``
+        """A pricer with ``settings.cost.price_overrides``; ``bedrock`` (a boto3 ``bedrock``
         client) resolves application-inference-profile ARNs that no override maps."""
         from bot.adapters.aws.profiles import ProfileResolver
 
         resolver = ProfileResolver(bedrock) if bedrock is not None else None
-        return cls(settings.price_overrides, resolver)
+        return cls(settings.cost.price_overrides, resolver)
 
     def price(self, model_id: str, tokens: TokenCounts, at: datetime) -> Cost:
         """The cost of ``tokens`` on ``model_id`` at the prices in force at ``at``."""

@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import AliasChoices, ValidationError
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
+from pydantic import ValidationError
 from pydantic_settings import SettingsError as SourceError
 
-from bot.config.settings import ENV_PREFIX, Settings, config_path
+from bot.config.flat import ENV_PREFIX, FLAT, NESTED, env_names
+from bot.config.settings import Settings, config_path, reading
+
+SECTIONS = {name for name, _ in FLAT.values()}
 
 
 @dataclass(frozen=True)
@@ -39,19 +41,8 @@ class SettingsError(Exception):
         return "\n".join(lines)
 
 
-class _TomlSource(PydanticBaseSettingsSource):
-    def __init__(self, settings_cls: type[BaseSettings], data: dict[str, Any]) -> None:
-        super().__init__(settings_cls)
-        self._data = data
-
-    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
-        return self._data.get(field_name), field_name, False
-
-    def __call__(self) -> dict[str, Any]:
-        return dict(self._data)
-
-
 def read_toml(path: Path) -> dict[str, Any]:
+    """The TOML file's data; a missing, unreadable or invalid file is a SettingsError."""
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
@@ -59,96 +50,75 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise SettingsError([Problem(str(path), "config file not found")]) from None
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError([Problem(str(path), f"not valid TOML: {exc}")]) from None
+    except UnicodeDecodeError as exc:
+        raise SettingsError(
+            [Problem(str(path), f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")]
+        ) from None
     except OSError as exc:
         raise SettingsError([Problem(str(path), f"cannot read: {exc.strerror}")]) from None
 
 
 def load_settings(config: str | None = None, **overrides: Any) -> Settings:
-    """Build settings from env, the TOML file and ``overrides``; raise SettingsError."""
+    """Build settings from env, the TOML file and ``overrides`` (flat or nested names)."""
     path = config_path(config)
     data = read_toml(path) if path else {}
-
-    class _Loaded(Settings):
-        @classmethod
-        def settings_customise_sources(
-            cls,
-            settings_cls: type[BaseSettings],
-            init_settings: PydanticBaseSettingsSource,
-            env_settings: PydanticBaseSettingsSource,
-            dotenv_settings: PydanticBaseSettingsSource,
-            file_secret_settings: PydanticBaseSettingsSource,
-        ) -> tuple[PydanticBaseSettingsSource, ...]:
-            return (init_settings, env_settings, _TomlSource(settings_cls, data))
-
+    token = reading.set(path)
     try:
-        loaded = _Loaded(**overrides)
+        return Settings(**overrides)
     except ValidationError as exc:
         raise SettingsError(_problems(exc, path, data)) from None
     except SourceError as exc:
         raise SettingsError([_source_problem(exc)]) from None
-    return loaded
+    finally:
+        reading.reset(token)
 
 
 def _source_problem(exc: SourceError) -> Problem:
     """An environment value pydantic-settings could not even parse (JSON for nested settings)."""
-    match = re.search(r'field "([^"]+)"', str(exc))
-    field = match.group(1) if match else ""
-    names = env_names(field) if field in Settings.model_fields else []
-    where = f"environment {names[0]}" if names else "environment"
-    return Problem(
-        where, 'must be JSON for a nested setting, e.g. {"sonnet": "anthropic.claude-..."}'
-    )
-
-
-def env_names(field: str) -> list[str]:
-    info = Settings.model_fields[field]
-    alias = info.validation_alias
-    if isinstance(alias, AliasChoices):
-        return [name for name in alias.choices if isinstance(name, str) and name.isupper()]
-    return [f"{ENV_PREFIX}{field.upper()}"]
+    text = str(exc)
+    named = re.search(r"from ([A-Z][A-Z0-9_]+)", text)
+    if named:
+        where = f"environment {named.group(1)}"
+    else:
+        field = re.search(r'field "([^"]+)"', text)
+        where = f"environment {ENV_PREFIX}{field.group(1).upper()}" if field else "environment"
+    return Problem(where, 'must be JSON for a map or list, e.g. {"sonnet": "anthropic.claude-..."}')
 
 
 def _problems(exc: ValidationError, path: Path | None, data: dict[str, Any]) -> list[Problem]:
     problems = []
     for error in exc.errors(include_url=False):
         loc = [str(part) for part in error["loc"]]
-        field = _field_for(loc[0]) if loc else ""
-        where = _where(field, loc, path, data)
+        where = _where(loc, path, data)
         message = error["msg"]
         if error["type"] == "extra_forbidden":
-            message = "unknown setting (check the spelling against the README)"
+            message = "unknown setting (check the spelling against docs/configuration.md)"
         elif error["type"] != "missing" and not isinstance(error.get("input"), dict | list):
-            message += f" (got {_shown(field, error.get('input'))})"
+            message += f" (got {_shown(loc, error.get('input'))})"
         problems.append(Problem(where, message))
     return problems
 
 
-def _field_for(name: str) -> str:
-    for field, info in Settings.model_fields.items():
-        alias = info.validation_alias
-        names = alias.choices if isinstance(alias, AliasChoices) else []
-        if name == field or name in names:
-            return field
-    return name
-
-
-def _where(field: str, loc: list[str], path: Path | None, data: dict[str, Any]) -> str:
-    set_env = (
-        [name for name in env_names(field) if name in os.environ]
-        if field in Settings.model_fields
-        else []
-    )
-    nested = ".".join(loc[1:])
-    if set_env:
-        return f"environment {set_env[0]}" + (f" ({nested})" if nested else "")
-    if path is not None and (loc[0] in data or field in data):
-        key = ".".join(loc)
-        return f"{path} key {key}"
+def _where(loc: list[str], path: Path | None, data: dict[str, Any]) -> str:
+    """Where a bad value came from: the environment variable or the file key that set it."""
+    flat = NESTED.get((loc[0], loc[1])) if len(loc) > 1 else None
+    rest = ".".join(loc[2:] if flat else loc[1:])
+    suffix = f" ({rest})" if rest else ""
+    candidates = env_names(flat) if flat else []
+    candidates.append(f"{ENV_PREFIX}{'__'.join(loc[:2] if flat else loc[:1]).upper()}")
+    for name in candidates:
+        if name in os.environ:
+            return f"environment {name}{suffix}"
+    if path is not None:
+        if flat and flat in data:
+            return f"{path} key {'.'.join([flat, *loc[2:]])}"
+        if loc[0] in data:
+            return f"{path} key {'.'.join(loc)}"
     return f"setting {'.'.join(loc)}"
 
 
-def _shown(field: str, value: object) -> str:
-    if "token" in field or "secret" in field:
+def _shown(loc: list[str], value: object) -> str:
+    if any("token" in part or "secret" in part for part in loc):
         return "a value that is hidden"
     return repr(value)
 
@@ -157,11 +127,9 @@ def unknown_env_vars() -> list[str]:
     """GENAI_OPS_* variables that match no setting: usually a typo."""
     known = {f"{ENV_PREFIX}{name.upper()}" for name in Settings.model_fields}
     known |= {f"{ENV_PREFIX}CONFIG"}
+    known |= {name for flat in FLAT for name in env_names(flat)}
     return sorted(
         name
         for name in os.environ
-        if name.startswith(ENV_PREFIX)
-        and name not in known
-        and name.split("__")[0] not in known
-        and not any(name in env_names(f) for f in Settings.model_fields)
+        if name.startswith(ENV_PREFIX) and name not in known and name.split("__")[0] not in known
     )

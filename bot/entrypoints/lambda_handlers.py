@@ -69,7 +69,7 @@ def usage_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         log.error("not a log subscription delivery; dropped", extra={"reason": str(exc)})
         return {"events": 0, "records": 0, "dropped": str(exc)}
     with subsegment("usage.ingest", events=len(events)):
-        report = ingest_delivery(store, pricer, settings.tag_keys, events)
+        report = ingest_delivery(store, pricer, settings.cost.all_tag_keys, events)
     return {
         "log_group": group,
         "events": len(events),
@@ -94,7 +94,7 @@ def scheduled_time(event: dict[str, Any]) -> datetime | None:
 
 def _publish_cost(store: Any, now: datetime, failures: list[str]) -> list[datetime]:
     """The dashboard's cost metric, when the stack names a namespace for it."""
-    namespace = _settings().usage_namespace
+    namespace = _settings().aws.usage_namespace
     if not namespace:
         return []
     import boto3

@@ -120,7 +120,7 @@ def test_a_failed_publish_leaves_the_vote_uncounted(cloudwatch: Any, store: Any)
         config=Config(retries={"total_max_attempts": 1}, connect_timeout=2),
     )
     broken = FeedbackService(
-        feedback.ledger, CloudWatchFeedback(unreachable), settings.feedback_emoji
+        feedback.ledger, CloudWatchFeedback(unreachable), settings.feedback.emoji
     )
     now = datetime.now(UTC)
     with pytest.raises(Exception, match="PutMetricData"):

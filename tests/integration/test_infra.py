@@ -219,10 +219,12 @@ def test_functions_are_traced_and_keep_secrets_out_of_env(
         monkeypatch.setenv(key, value)
     assert unknown_env_vars() == []  # every variable the template sets is a setting
     settings = load_settings(None)
-    assert settings.alert_channel == "C0ALERTS" and settings.slack_secret_arn == stack["secret"]
-    assert settings.usage_source == "push"  # the subscription filter is on in this stack
-    assert [(b.period, b.amount_usd) for b in settings.all_budgets] == [("monthly", 2500)]
-    assert settings.ask_default_model == "us.anthropic.claude-3-5-haiku-20241022-v1:0"
+    assert (
+        settings.slack.alert_channel == "C0ALERTS" and settings.slack.secret_arn == stack["secret"]
+    )
+    assert settings.aws.usage_source == "push"  # the subscription filter is on in this stack
+    assert [(b.period, b.amount_usd) for b in settings.cost.all_budgets] == [("monthly", 2500)]
+    assert settings.ask.default_model == "us.anthropic.claude-3-5-haiku-20241022-v1:0"
 
 
 def test_logs_have_retention(stack: dict[str, Any]) -> None:

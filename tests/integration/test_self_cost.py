@@ -39,7 +39,7 @@ def test_last_cycle_cost_is_stored_and_shown_by_check_config(cloudwatch: Any) ->
     assert guardrail == 2 + 5 + 2  # calls, interventions, by 5 policy types and 2 sources
 
     out = io.StringIO()
-    slower = settings.model_copy(update={"poll_interval_seconds": 600})
+    slower = settings.with_flat(poll_interval_seconds=600)
     assert check_config(slower, out, SystemClock()) == 0
     text = out.getvalue()
     assert "4 series per model (5 if it streams" in text

@@ -9,7 +9,8 @@ import pytest
 from slack_sdk.models.blocks import Block
 
 from alarms.model import Alert, AlertState, Severity
-from bot.adapters.slack.alert_message import alert_message, short_model
+from alarms.names import short_model
+from bot.adapters.slack.alert_message import alert_message
 from bot.adapters.slack.trend import sparkline
 from tests.support.series import T0
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from bot.adapters.aws.bedrock_runtime import Answer
+from bot.adapters.aws.bedrock_runtime import Answer, AskOutcome
 from bot.adapters.slack.ask_render import answer_messages, compare_summary, money
-from bot.app.ask.service import AskOutcome
 
 
 def outcome(text: str = "ok", stop: str = "end_turn", cost: str | None = "0.0012") -> AskOutcome:

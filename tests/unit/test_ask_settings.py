@@ -16,12 +16,12 @@ from bot.entrypoints.cli.check_config import check_config
 def test_default_model_alone_is_enough(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GENAI_OPS_ASK_DEFAULT_MODEL", "amazon.nova-lite-v1:0")
     settings = load_settings()
-    assert settings.ask_default_model == "amazon.nova-lite-v1:0"
-    assert settings.feedback_namespace == "GenAIOps/Feedback"
+    assert settings.ask.default_model == "amazon.nova-lite-v1:0"
+    assert settings.feedback.namespace == "GenAIOps/Feedback"
     assert (
-        settings.feedback_emoji["+1"] == "positive" and settings.feedback_emoji["x"] == "negative"
+        settings.feedback.emoji["+1"] == "positive" and settings.feedback.emoji["x"] == "negative"
     )
-    assert "tada" not in settings.feedback_emoji
+    assert "tada" not in settings.feedback.emoji
 
 
 def test_environment_names(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -37,11 +37,11 @@ def test_environment_names(monkeypatch: pytest.MonkeyPatch) -> None:
     }.items():
         monkeypatch.setenv(name, value)
     s = load_settings()
-    assert (s.ask_max_tokens, s.ask_rate_limit_per_hour) == (512, 3)
-    assert s.ask_daily_spend_cap_usd == Decimal("0.50")
-    assert s.ask_allowed_channels == ("C1", "C2")
-    assert (s.ask_guardrail_id, s.ask_guardrail_version) == ("gr-1", "3")
-    assert (s.feedback_namespace, s.feedback_metrics_via) == ("Team/Feedback", "emf")
+    assert (s.ask.max_tokens, s.ask.rate_limit_per_hour) == (512, 3)
+    assert s.ask.daily_spend_cap_usd == Decimal("0.50")
+    assert s.ask.allowed_channels == ("C1", "C2")
+    assert (s.ask.guardrail_id, s.ask.guardrail_version) == ("gr-1", "3")
+    assert (s.feedback.namespace, s.feedback.metrics_via) == ("Team/Feedback", "emf")
 
 
 def test_toml_emoji_map_and_channels(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -50,8 +50,8 @@ def test_toml_emoji_map_and_channels(monkeypatch: pytest.MonkeyPatch, tmp_path: 
         'ask_allowed_channels = ["C9"]\n[feedback_emoji]\nrocket = "positive"\npoop = "negative"\n'
     )
     s = load_settings(str(path))
-    assert s.ask_allowed_channels == ("C9",)
-    assert s.feedback_emoji == {"rocket": "positive", "poop": "negative"}
+    assert s.ask.allowed_channels == ("C9",)
+    assert s.feedback.emoji == {"rocket": "positive", "poop": "negative"}
 
 
 def test_bad_values_are_named(monkeypatch: pytest.MonkeyPatch) -> None:

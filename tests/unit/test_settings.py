@@ -9,9 +9,9 @@ from bot.config.load import SettingsError, load_settings
 
 def test_defaults_watch_every_model_without_configuration() -> None:
     settings = load_settings()
-    assert settings.poll_interval_seconds == 300
-    assert settings.latency_statistic == "p90"
-    assert settings.slack_api_url == "https://slack.com/api/"
+    assert settings.polling.interval_seconds == 300
+    assert settings.polling.latency_statistic == "p90"
+    assert settings.slack.api_url == "https://slack.com/api/"
     kinds = {rule.kind for rule in settings.active_rules}
     assert {"latency_spike", "error_rate", "throttle_rate", "guardrail_surge"} <= kinds
     assert "feedback_drop" in kinds
@@ -34,8 +34,12 @@ def test_documented_environment_names(monkeypatch: pytest.MonkeyPatch, tmp_path:
     assert s.secret("slack_bot_token") == "xoxb-1"
     assert s.secret("slack_app_token") == "xapp-1"
     assert s.secret("slack_signing_secret") == "s"
-    assert s.slack_api_url == "http://127.0.0.1:9/api/"
-    assert (s.alert_channel, s.poll_interval_seconds, s.latency_statistic) == ("C1", 120, "Average")
+    assert s.slack.api_url == "http://127.0.0.1:9/api/"
+    assert (s.slack.alert_channel, s.polling.interval_seconds, s.polling.latency_statistic) == (
+        "C1",
+        120,
+        "Average",
+    )
     assert s.state_url.endswith("x.db")
 
 
@@ -49,8 +53,8 @@ def test_toml_file_and_env_precedence(monkeypatch: pytest.MonkeyPatch, tmp_path:
     monkeypatch.setenv("GENAI_OPS_CONFIG", str(path))
     monkeypatch.setenv("GENAI_OPS_ALERT_CHANNEL", "C-env")
     s = load_settings()
-    assert s.alert_channel == "C-env"  # env beats the file
-    assert s.poll_interval_seconds == 600
+    assert s.slack.alert_channel == "C-env"  # env beats the file
+    assert s.polling.interval_seconds == 600
     assert s.model_aliases["sonnet"].startswith("anthropic.")
     (rule,) = [r for r in s.active_rules if r.kind == "latency_spike"]
     assert rule.breach_periods == 2 and rule.watches("anthropic.x") and not rule.watches("amazon.y")
@@ -96,3 +100,43 @@ def test_secrets_are_never_echoed_in_errors(monkeypatch: pytest.MonkeyPatch) -> 
         load_settings()
     text = caught.value.render()
     assert "http:// or https://" in text and "sqlite:///" in text
+
+
+def test_nested_tables_and_variables_mean_the_same_as_flat_names(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    nested = tmp_path / "nested.toml"
+    nested.write_text("[ask]\nmax_tokens = 700\n[polling]\ninterval_seconds = 900\n")
+    flat = tmp_path / "flat.toml"
+    flat.write_text("ask_max_tokens = 700\npoll_interval_seconds = 900\n")
+    one, two = load_settings(str(nested)), load_settings(str(flat))
+    assert one == two and one.ask.max_tokens == 700 and one.polling.interval_seconds == 900
+
+    monkeypatch.setenv("GENAI_OPS_ASK__MAX_TOKENS", "512")
+    monkeypatch.setenv("GENAI_OPS_COST__DAILY_BUDGET_USD", "40")
+    from_env = load_settings(str(flat))
+    assert from_env.ask.max_tokens == 512  # the environment beats the file, in either form
+    assert [b.amount_usd for b in from_env.cost.all_budgets] == [40]
+
+
+def test_a_bad_flat_variable_is_named_as_the_user_wrote_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("GENAI_OPS_ASK_MAX_TOKENS", "0")
+    monkeypatch.setenv("GENAI_OPS_FEEDBACK__NAMESPACE", "AWS/Mine")
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    text = caught.value.render()
+    assert (
+        "environment GENAI_OPS_ASK_MAX_TOKENS: Input should be greater than or equal to 1" in text
+    )
+    assert (
+        "environment GENAI_OPS_FEEDBACK__NAMESPACE: Value error, must not start with AWS/" in text
+    )
+
+
+def test_a_file_that_is_not_utf8_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.toml"
+    path.write_bytes('alert_channel = "caf\xe9"\n'.encode("latin-1"))
+    with pytest.raises(SettingsError, match="not UTF-8"):
+        load_settings(str(path))

@@ -8,9 +8,9 @@ from decimal import Decimal
 from slack_sdk.models.blocks import Block
 
 from alarms.feedback import FeedbackTotals
+from alarms.reports import ModelStats, StatsReport
 from bot.adapters.slack.chart import chart_png
 from bot.adapters.slack.stats_view import stats_blocks
-from bot.app.stats.report import ModelStats, StatsReport
 from tests.support.series import T0
 
 

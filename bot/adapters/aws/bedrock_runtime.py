@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import boto3
@@ -178,3 +179,14 @@ def _explain(model_id: str, exc: ClientError) -> AskError:
         },
     )
     return AskError(template.format(model=model_id, detail=detail), code)
+
+
+@dataclass(frozen=True)
+class AskOutcome:
+    """One model's part of an ask: an answer and its cost, or an error for the asker."""
+
+    model_id: str
+    answer: Answer | None = None
+    error: str | None = None
+    cost_usd: Decimal | None = None
+    unpriced_reason: str = ""

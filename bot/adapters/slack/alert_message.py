@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from alarms.model import Alert, AlertState
+from alarms.names import duration, short_model
 from alarms.silences import Silence
 from bot.adapters.slack import actions_ids as ids
 from bot.adapters.slack.render import (
@@ -25,8 +26,6 @@ from bot.adapters.slack.render import (
 )
 from bot.adapters.slack.trend import sparkline
 
-PREFIXES = {"us", "eu", "apac", "global", "anthropic", "amazon", "meta", "mistral", "cohere"}
-PREFIXES |= {"ai21", "deepseek", "openai", "qwen", "writer", "stability", "twelvelabs"}
 MAX_BLOCKS = 50
 MAX_GROUP = 20  # alerts shown one by one in a grouped message; the rest are counted
 RESOLVED_ICON = ":white_check_mark:"
@@ -34,14 +33,6 @@ RESOLVED_ICON = ":white_check_mark:"
 
 def title(rule: str) -> str:
     return RULE_TITLES.get(rule, rule.replace("_", " ").capitalize())
-
-
-def short_model(model: str) -> str:
-    """``us.anthropic.claude-3-haiku-20240307-v1:0`` -> ``claude-3-haiku-20240307-v1:0``."""
-    parts = model.rsplit("/", 1)[-1].split(".")
-    while len(parts) > 1 and parts[0] in PREFIXES:
-        parts = parts[1:]
-    return ".".join(parts)
 
 
 def subject(alert: Alert) -> str:
@@ -58,13 +49,6 @@ def number(value: float | None, unit: str) -> str:
         return "n/a"
     text = f"{value:,.0f}" if abs(value) >= 10 else f"{value:,.2f}"
     return f"{text} {unit}".strip()
-
-
-def duration(start: datetime, end: datetime) -> str:
-    minutes = max(0, int((end - start).total_seconds() // 60))
-    if minutes >= 24 * 60:
-        return f"{minutes // 1440}d {minutes % 1440 // 60}h"
-    return f"{minutes // 60}h {minutes % 60}m" if minutes >= 60 else f"{minutes}m"
 
 
 def slack_date(moment: datetime) -> str:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from bot.adapters.aws.bedrock_runtime import AskOutcome
 from bot.adapters.slack.mrkdwn import escape, split_text, to_mrkdwn
-from bot.app.ask.service import AskOutcome
 
 MAX_BLOCKS = 50  # per message
 SECTION_LIMIT = 3000  # characters of text per section

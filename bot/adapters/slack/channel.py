@@ -16,8 +16,9 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from alarms.delivery import SendFailed
 from alarms.lifecycle import Notice
 from alarms.model import Alert
+from alarms.names import duration
 from alarms.silences import Silence
-from bot.adapters.slack.alert_message import alert_message, duration, how_bad, subject
+from bot.adapters.slack.alert_message import alert_message, how_bad, subject
 
 T = TypeVar("T")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 
-from bot.app.stats.report import StatsReport
+from alarms.reports import StatsReport
 
 MAX_LINES = 6
 

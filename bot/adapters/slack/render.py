@@ -1,4 +1,5 @@
-"""Alert messages: Block Kit for Slack and plain text for the terminal."""
+"""Alert text shared by every rendering: titles, headlines, facts, links, and the plain
+text used as Slack's notification fallback and on the terminal."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from urllib.parse import quote
 
 from alarms.lifecycle import Notice
 from alarms.model import Alert, Severity
+from alarms.names import duration
 
 ICONS = {
     Severity.INFO: ":information_source:",
@@ -14,7 +16,6 @@ ICONS = {
     Severity.CRITICAL: ":rotating_light:",
 }
 RULE_TITLES = {"latency_spike": "Latency spike"}
-# cost and budgets
 RULE_TITLES.update(
     {
         "budget_threshold": "Budget",
@@ -87,14 +88,9 @@ def alert_text(alert: Alert, notice: Notice) -> str:
     lines = [f"[{icon}] {headline(alert, notice)}"]
     lines += [f"    {name}: {value}" for name, value in facts(alert)]
     if notice is Notice.RESOLVED and alert.resolved_at:
-        lines.append(f"    Lasted: {_duration(alert.started_at, alert.resolved_at)}")
+        lines.append(f"    Lasted: {duration(alert.started_at, alert.resolved_at)}")
     return "\n".join(lines)
 
 
 def _when(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
-
-
-def _duration(start: datetime, end: datetime) -> str:
-    minutes = int((end - start).total_seconds() // 60)
-    return f"{minutes // 60}h {minutes % 60}m" if minutes >= 60 else f"{minutes}m"

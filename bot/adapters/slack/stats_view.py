@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from bot.adapters.slack.alert_message import short_model
+from alarms.names import short_model
+from alarms.reports import ModelStats, StatsReport
 from bot.adapters.slack.render import SECTION_LIMIT, clip
-from bot.app.stats.report import ModelStats, StatsReport
 
 TABLE_HEAD = (
     f"{'model':<28} {'calls':>8} {'latency':>9} {'err%':>5} {'thr%':>5} "

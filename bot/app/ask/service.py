@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from bot.adapters.aws.bedrock_runtime import Answer, AskError, Caller, ConverseClient
+from bot.adapters.aws.bedrock_runtime import Answer, AskError, AskOutcome, Caller, ConverseClient
 from bot.adapters.store.ask_ledger import AskLedger, AskRecord
 from bot.adapters.store.ask_quota import AskQuota, QuotaExceeded
 from bot.app.ask.request import AskRequest, parse_ask
@@ -20,17 +19,6 @@ Pricing = Callable[[Answer], tuple[Decimal | None, str]]
 
 class Refused(Exception):
     """The ask is not allowed here or now; the message tells the user why."""
-
-
-@dataclass(frozen=True)
-class AskOutcome:
-    """One model's part of an ask: an answer and its cost, or an error for the asker."""
-
-    model_id: str
-    answer: Answer | None = None
-    error: str | None = None
-    cost_usd: Decimal | None = None
-    unpriced_reason: str = ""
 
 
 class AskService:

@@ -13,11 +13,12 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from alarms.names import short_model
+from alarms.reports import BudgetStatus
 from alarms.rollup import Rollup, Tally
 from bot.adapters.aws.invocation_logs import OFF_HINT, LoggingStatus
-from bot.adapters.slack.alert_message import short_model
 from bot.adapters.store import StateStore
-from bot.app.spend.summary import ESTIMATE, BudgetStatus, UsageSummary, budget_status, summarize
+from bot.app.spend.summary import ESTIMATE, UsageSummary, budget_status, summarize
 from bot.app.spend.summary import usage_summary as from_rollups
 from bot.config.settings import Settings
 
@@ -46,8 +47,8 @@ def spend_report(
     """Spend over [start, end) and each budget's period-to-date share at ``end``."""
     if logging.on:
         summary = from_rollups(store, start, end)
-        zone = ZoneInfo(settings.budget_timezone)
-        status = budget_status(store, settings.all_budgets, end, zone)
+        zone = ZoneInfo(settings.cost.timezone)
+        status = budget_status(store, settings.cost.all_budgets, end, zone)
     else:
         summary = summarize(estimate(start, end), start, end, source=ESTIMATE)
         status = []

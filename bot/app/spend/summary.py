@@ -8,6 +8,7 @@ from datetime import datetime, tzinfo
 from decimal import Decimal
 
 from alarms.budgets import Budget, period_bounds
+from alarms.reports import BudgetStatus
 from alarms.rollup import Rollup, Tally, combined, hour_of
 from bot.adapters.store import StateStore
 from bot.adapters.store.rollups import RollupStore
@@ -59,18 +60,6 @@ def summarize(
 def usage_summary(store: StateStore, start: datetime, end: datetime, top: int = 5) -> UsageSummary:
     """Per-model calls, tokens and cost, unpriced models and top spenders over [start, end)."""
     return summarize(RollupStore(store).hours(hour_of(start), end), start, end, top)
-
-
-@dataclass(frozen=True)
-class BudgetStatus:
-    budget: Budget
-    period_start: datetime
-    spent: Decimal
-
-    @property
-    def share(self) -> Decimal:
-        """Spent as a fraction of the amount (0.61 = 61%)."""
-        return self.spent / self.budget.amount_usd
 
 
 def budget_status(

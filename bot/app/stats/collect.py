@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from alarms.model import AlertState, SeriesKey
 from alarms.pricing import plain_model_id, strip_geo
+from alarms.reports import ModelStats, StatsReport
 from alarms.rollup import Rollup
 from bot.adapters.aws.cloudwatch import BEDROCK, CloudWatchReader
 from bot.adapters.aws.discovery import GUARDRAILS, Discovery
@@ -26,7 +27,6 @@ from bot.adapters.store.rollups import RollupStore
 from bot.app.feedback.stats import feedback_by_model
 from bot.app.poll.history import PollHistory
 from bot.app.spend.summary import ESTIMATE, LOGS, budget_status, summarize
-from bot.app.stats.report import ModelStats, StatsReport
 from bot.app.stats.request import StatsRequest
 from bot.config.settings import Settings
 
@@ -63,12 +63,12 @@ def collect(sources: Sources, request: StatsRequest, now: datetime) -> StatsRepo
     models = [m for m in reader.discover_models() if request.matches(m)]
     stats = {model: ModelStats(model) for model in models}
     period = CHART_PERIODS[request.window]
-    _metrics(reader, stats, start, end, period, settings.latency_statistic, request.length)
+    _metrics(reader, stats, start, end, period, settings.polling.latency_statistic, request.length)
     report = StatsReport(
         label=request.label,
         start=start,
         end=end,
-        statistic=settings.latency_statistic,
+        statistic=settings.polling.latency_statistic,
         models=sorted(stats.values(), key=lambda m: -m.invocations),
         model_filter=request.model,
     )
@@ -168,9 +168,9 @@ def _costs(
     for model in stats.values():
         model.cost_series = sorted(hourly.get(_plain(model.model), {}).items())
     settings = sources.settings
-    if settings.all_budgets:
-        zone = ZoneInfo(settings.budget_timezone)
-        report.budgets = budget_status(sources.store, settings.all_budgets, end, zone)
+    if settings.cost.all_budgets:
+        zone = ZoneInfo(settings.cost.timezone)
+        report.budgets = budget_status(sources.store, settings.cost.all_budgets, end, zone)
 
 
 def _plain(model: str) -> str:
@@ -185,7 +185,7 @@ def _feedback(
     end: datetime,
 ) -> None:
     try:
-        totals = feedback_by_model(reader, start, end, settings.feedback_namespace)
+        totals = feedback_by_model(reader, start, end, settings.feedback.namespace)
     except AwsError as exc:
         log.warning("feedback totals unavailable", extra={"reason": str(exc)})
         return

@@ -29,9 +29,9 @@ class LambdaConfigError(Exception):
 def lambda_settings(secrets_client: Any = None) -> Settings:
     """Settings from the environment, with the Slack tokens read from Secrets Manager."""
     settings = load_settings(None)
-    if not settings.slack_secret_arn:
+    if not settings.slack.secret_arn:
         return settings
-    return load_settings(None, **slack_secret(settings.slack_secret_arn, secrets_client))
+    return load_settings(None, **slack_secret(settings.slack.secret_arn, secrets_client))
 
 
 def slack_secret(arn: str, client: Any = None) -> dict[str, str]:

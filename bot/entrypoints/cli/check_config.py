@@ -23,7 +23,7 @@ def check_config(settings: Settings, out: TextIO, clock: Clock) -> int:
     notes = [
         (
             "Slack alerts",
-            has_bot and bool(settings.alert_channel),
+            has_bot and bool(settings.slack.alert_channel),
             "set SLACK_BOT_TOKEN and GENAI_OPS_ALERT_CHANNEL; until then alerts print to stdout",
         ),
         (
@@ -38,12 +38,12 @@ def check_config(settings: Settings, out: TextIO, clock: Clock) -> int:
         ),
         (
             "/genai-ask default model",
-            bool(settings.ask_default_model),
+            bool(settings.ask.default_model),
             "set GENAI_OPS_ASK_DEFAULT_MODEL; until then every ask must name a model",
         ),
         (
             "/genai-ask guardrail",
-            bool(settings.ask_guardrail_id),
+            bool(settings.ask.guardrail_id),
             "set GENAI_OPS_ASK_GUARDRAIL_ID (and _VERSION) to filter every ask",
         ),
     ]
@@ -53,8 +53,8 @@ def check_config(settings: Settings, out: TextIO, clock: Clock) -> int:
     rules = ", ".join(rule.kind for rule in settings.active_rules) or "none"
     say(f"  rules in force: {rules}\n")
     say(
-        f"  latency statistic: {settings.latency_statistic}; period "
-        f"{settings.metric_period_seconds}s; poll every {settings.poll_interval_seconds}s\n"
+        f"  latency statistic: {settings.polling.latency_statistic}; period "
+        f"{settings.polling.period_seconds}s; poll every {settings.polling.interval_seconds}s\n"
     )
     for line in polling_cost_lines(settings, clock):  # the alert engine's own cost
         say(line)
@@ -74,7 +74,7 @@ def check_config(settings: Settings, out: TextIO, clock: Clock) -> int:
 
 def polling_cost_lines(settings: Settings, clock: Clock) -> list[str]:
     """Series read per cycle and what that costs a month, planned and as last measured."""
-    interval = settings.poll_interval_seconds
+    interval = settings.polling.interval_seconds
     plain, streaming, guardrail = series_per_subject(settings.active_rules)
     lines = [
         f"  metric rules read {plain} series per model ({streaming} if it streams, adding "
@@ -114,10 +114,10 @@ def _last_cycle(settings: Settings, clock: Clock) -> LastCycle | None:
 
 def ask_limits(settings: Settings) -> str:
     """One line on what bounds /genai-ask spend, and where feedback goes."""
-    where = ", ".join(settings.ask_allowed_channels) or "every channel"
+    where = ", ".join(settings.ask.allowed_channels) or "every channel"
     return (
-        f"/genai-ask: {settings.ask_rate_limit_per_hour} asks/user/hour, "
-        f"${settings.ask_daily_spend_cap_usd}/user/day, max {settings.ask_max_tokens} tokens, "
-        f"in {where}; feedback metrics to {settings.feedback_namespace} "
-        f"({settings.feedback_metrics_via})"
+        f"/genai-ask: {settings.ask.rate_limit_per_hour} asks/user/hour, "
+        f"${settings.ask.daily_spend_cap_usd}/user/day, max {settings.ask.max_tokens} tokens, "
+        f"in {where}; feedback metrics to {settings.feedback.namespace} "
+        f"({settings.feedback.metrics_via})"
     )

@@ -32,7 +32,7 @@ def cmd_poll(args: argparse.Namespace, settings: Settings) -> int:
         return 1 if report.failures else 0
     from bot.entrypoints.scheduler import run_forever
 
-    run_forever(poller, clock, settings.poll_interval_seconds)
+    run_forever(poller, clock, settings.polling.interval_seconds)
     return 0
 
 
@@ -65,8 +65,8 @@ def cmd_create_table(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.entrypoints.runtime import serve
     from bot.entrypoints.slack.app import SlackAppError
-    from bot.entrypoints.slack.runtime import serve
 
     try:
         return serve(settings, args.host, args.port, not args.no_poll, sys.stdout)
@@ -76,8 +76,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.entrypoints.runtime import run_socket_mode
     from bot.entrypoints.slack.app import SlackAppError
-    from bot.entrypoints.slack.runtime import run_socket_mode
 
     try:
         return run_socket_mode(settings, not args.no_poll, sys.stdout)

@@ -73,12 +73,12 @@ def usage_lines(settings: Settings, bedrock: Any = None) -> list[str]:
     from bot.adapters.aws.invocation_logs import logging_status
 
     lines = []
-    budgets = settings.all_budgets
+    budgets = settings.cost.all_budgets
     described = "; ".join(f"{b.label} ${b.amount_usd}" for b in budgets) or "none"
-    lines.append(f"  budgets ({settings.budget_timezone}): {described}\n")
+    lines.append(f"  budgets ({settings.cost.timezone}): {described}\n")
     lines.append(
         f"  prices: genai-prices {genai_prices.__version__} (bundled table, no downloads); "
-        f"{len(settings.price_overrides)} override(s)\n"
+        f"{len(settings.cost.price_overrides)} override(s)\n"
     )
     if bedrock is None:
         import boto3
@@ -90,7 +90,7 @@ def usage_lines(settings: Settings, bedrock: Any = None) -> list[str]:
         except AWS_FAILURES as exc:  # no region: say so, do not fail
             lines.append(f"  [off] invocation logs: cannot ask Bedrock ({exc})\n")
             return lines
-    status = logging_status(bedrock, settings.invocation_log_group)
+    status = logging_status(bedrock, settings.aws.invocation_log_group)
     if status.on:
         note = f" ({status.detail})" if status.detail else ""
         lines.append(f"  [on ] invocation logs: {status.log_group} (from {status.source}){note}\n")

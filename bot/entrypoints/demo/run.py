@@ -46,11 +46,12 @@ def run_demo(settings: Settings, out: TextIO, clock: Clock) -> int:
     # moto cannot compute percentiles; the demo reads the average instead. moto's
     # GetMetricData scans every datapoint for every period of every query, so the demo's
     # baselines use the last 6 hours rather than 24 to stay quick.
-    settings = settings.model_copy(update={"latency_statistic": "Average", "lookback_hours": 6})
+    settings = settings.with_flat(latency_statistic="Average", lookback_hours=6)
     now = clock.now()
-    end = period_floor(now, settings.metric_period_seconds)
-    slack = settings.secret("slack_bot_token") and settings.alert_channel
+    end = period_floor(now, settings.polling.period_seconds)
+    slack = settings.secret("slack_bot_token") and settings.slack.alert_channel
     say = out.write
+    where = f"Slack {settings.slack.alert_channel}" if slack else "this terminal"
     say("genai-ops demo: starting an embedded AWS (moto server on 127.0.0.1)...\n")
     with embedded_aws() as endpoint, tempfile.TemporaryDirectory() as tmp:
         cloudwatch = boto3.client("cloudwatch", endpoint_url=endpoint)
@@ -59,7 +60,7 @@ def run_demo(settings: Settings, out: TextIO, clock: Clock) -> int:
             end,
             DEMO_FLEET,
             demo_incidents(end),
-            period_seconds=settings.metric_period_seconds,
+            period_seconds=settings.polling.period_seconds,
         )
         written += seed_guardrails(
             cloudwatch,
@@ -67,7 +68,7 @@ def run_demo(settings: Settings, out: TextIO, clock: Clock) -> int:
             DEMO_GUARDRAILS,
             demo_guardrail_surges(end),
             hours=3,  # moto lists multi-dimension metrics once per datapoint: keep it short
-            period_seconds=settings.metric_period_seconds,
+            period_seconds=settings.polling.period_seconds,
         )
         say(
             f"Seeded 24h of Bedrock metrics for {len(DEMO_FLEET)} models and 3h for "
@@ -75,10 +76,7 @@ def run_demo(settings: Settings, out: TextIO, clock: Clock) -> int:
             f" a latency spike on {SPIKE_MODEL}, throttling on {THROTTLED_MODEL}, and a"
             " guardrail intervening on a third of the support bot's inputs.\n"
         )
-        say(
-            f"Alerts go to {'Slack ' + str(settings.alert_channel) if slack else 'this terminal'}."
-            "\n\n"
-        )
+        say(f"Alerts go to {where}.\n\n")
         # invocation logs, a budget, the spend report
         logs, bedrock = (boto3.client(name, endpoint_url=endpoint) for name in ("logs", "bedrock"))
         records, today = seed_usage(logs, bedrock, now)
@@ -86,7 +84,7 @@ def run_demo(settings: Settings, out: TextIO, clock: Clock) -> int:
         say(
             f"Seeded {records:,} invocation-log records (a cache-heavy batch job running away in "
             f"the last hour, one model without a price); budgets: "
-            + "; ".join(f"{b.label} ${b.amount_usd}" for b in settings.all_budgets)
+            + "; ".join(f"{b.label} ${b.amount_usd}" for b in settings.cost.all_budgets)
             + ".\n\n"
         )
         store = SqliteStore(str(Path(tmp) / "state.db"), clock)
@@ -102,7 +100,7 @@ def run_demo(settings: Settings, out: TextIO, clock: Clock) -> int:
         say("\nGenAI spend, last 24 h (what /genai-stats shows):\n")
         say("".join(f"  {line}\n" for line in spend_lines(report)) + "\n")
         store.close()
-    cost = monthly_cost_usd(first.metrics_requested, settings.poll_interval_seconds)
+    cost = monthly_cost_usd(first.metrics_requested, settings.polling.interval_seconds)
     say(
         f"Poll 1: {len(first.models)} models, {len(first.guardrails)} guardrails, "
         f"{first.metrics_requested} metrics in "
@@ -110,7 +108,7 @@ def run_demo(settings: Settings, out: TextIO, clock: Clock) -> int:
     )
     say(f"Poll 2: {len(second.notices)} new notice(s): a firing alert is not sent twice.\n")
     say(
-        f"Polling cost at a {settings.poll_interval_seconds}s interval: about "
+        f"Polling cost at a {settings.polling.interval_seconds}s interval: about "
         f"${cost:,.2f}/month of CloudWatch GetMetricData.\n"
     )
     if first.failures:

@@ -108,7 +108,7 @@ def with_demo_budget(settings: Settings, spent_today: Decimal) -> Settings:
     """Unless budgets are configured, a daily one the seeded day has used about 85% of (so
     its 80% threshold speaks); logs are read up to the poll's ``now``."""
     update: dict[str, Any] = {"usage_settle_seconds": 0}
-    if not settings.all_budgets:
+    if not settings.cost.all_budgets:
         amount = max(Decimal(1), (spent_today / Decimal("0.85")).quantize(Decimal(1), ROUND_UP))
         update["budgets"] = (Budget(name="demo daily", period="daily", amount_usd=amount),)
-    return settings.model_copy(update=update)
+    return settings.with_flat(**update)

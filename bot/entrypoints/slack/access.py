@@ -50,7 +50,7 @@ class Access:
         self._lock = threading.Lock()
 
     def command_refusal(self, command: str, user: str, channel: str) -> str | None:
-        access = self.settings.command_access.get(command_key(command))
+        access = self.settings.slack.command_access.get(command_key(command))
         try:
             return refusal(access, user, channel, self.group_members)
         except SlackLookupError as exc:
@@ -58,7 +58,7 @@ class Access:
 
     def button_refusal(self, user: str, clicked_in: str) -> str | None:
         """Why ``user`` may not press alert buttons, or None."""
-        access = self.settings.command_access.get("alert-buttons")
+        access = self.settings.slack.command_access.get("alert-buttons")
         channel = self.alert_channel(clicked_in)
         try:
             reason = refusal(access, user, clicked_in, self.group_members)
@@ -70,7 +70,7 @@ class Access:
 
     def alert_channel(self, fallback: str) -> str:
         """The alert channel's id: the setting when it is an id, else where alerts went."""
-        configured = self.settings.alert_channel or ""
+        configured = self.settings.slack.alert_channel or ""
         if CHANNEL_ID.match(configured):
             return configured
         posted = sorted(self.threads.channels())

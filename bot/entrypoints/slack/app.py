@@ -82,7 +82,7 @@ def build_app(
         raise SlackAppError(f"Slack rejected the bot token: {_reason(exc)}") from None
     except OSError as exc:
         raise SlackAppError(
-            f"cannot reach Slack at {settings.slack_api_url} ({exc}); "
+            f"cannot reach Slack at {settings.slack.api_url} ({exc}); "
             "check the network or GENAI_OPS_SLACK_API_URL"
         ) from None
     # Bolt logs the body of a request whose signature fails at INFO; bodies may hold prompts.

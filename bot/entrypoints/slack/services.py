@@ -46,4 +46,4 @@ class Services:
         return SilenceStore(self.store)
 
     def alert_changes(self) -> AlertChanges:
-        return AlertChanges(self.store, self.settings.alert_timezone)
+        return AlertChanges(self.store, self.settings.slack.alert_timezone)

@@ -17,11 +17,11 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
 
+from alarms.reports import StatsReport
 from bot.adapters.aws.errors import AwsError
 from bot.adapters.slack.chart import chart_png
 from bot.adapters.slack.stats_view import stats_blocks
 from bot.app.stats.collect import collect
-from bot.app.stats.report import StatsReport
 from bot.app.stats.request import StatsRequest, StatsUsageError, parse
 from bot.entrypoints.slack.commands import spec
 from bot.entrypoints.slack.help import usage_blocks, usage_text

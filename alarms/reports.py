@@ -1,4 +1,7 @@
-"""What ``/genai-stats`` shows, as plain data (gathered by ``collect``, drawn by the views)."""
+"""Reports as plain data: budget status and what ``/genai-stats`` shows.
+
+Gathered by the use cases, drawn by the Slack views and the chart; no I/O here.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +9,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from alarms.budgets import Budget
 from alarms.feedback import FeedbackTotals
-from bot.app.spend.summary import BudgetStatus
+
+
+@dataclass(frozen=True)
+class BudgetStatus:
+    budget: Budget
+    period_start: datetime
+    spent: Decimal
+
+    @property
+    def share(self) -> Decimal:
+        """Spent as a fraction of the amount (0.61 = 61%)."""
+        return self.spent / self.budget.amount_usd
 
 
 @dataclass

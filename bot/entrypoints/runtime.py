@@ -31,7 +31,7 @@ def start_polling(settings: Settings, services: Services) -> Any:
     from bot.entrypoints.scheduler import start_background
 
     poller = bootstrap.poller(settings, store=services.store, at=services.clock)
-    scheduler = start_background(poller, services.clock, settings.poll_interval_seconds)
+    scheduler = start_background(poller, services.clock, settings.polling.interval_seconds)
     scheduler.add_job(
         _flush_outbox,
         "interval",
