@@ -3,13 +3,17 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Test workers: one per core (pytest-xdist); `make test JOBS=1` runs them one at a time.
+JOBS ?= auto
+# A year ahead: the suite must pass on any date (the clock is injected everywhere).
+SHIFT ?= +365d
 
-.PHONY: demo test lint typecheck bench clean fmt deploy
+.PHONY: demo test test-shifted soak lint typecheck bench clean fmt deploy
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,demo,charts,http,lambda]'
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -24,7 +28,15 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 test: lint typecheck
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(JOBS)
+
+# The whole suite with the system clock moved (libfaketime; subprocesses included).
+test-shifted: $(STAMP)
+	LD_PRELOAD="$$($(BIN)/python -c 'import libfaketime, pathlib; print(pathlib.Path(libfaketime.__file__).parent / "vendor/libfaketime/src/libfaketime.so.1")')" \
+	FAKETIME="$(SHIFT)" DONT_FAKE_MONOTONIC=1 $(BIN)/python -m pytest -n $(JOBS) -p no:cacheprovider
+
+soak: $(STAMP)
+	$(BIN)/python -m pytest -m soak
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
@@ -35,7 +47,6 @@ clean:
 fmt: $(STAMP)
 	$(BIN)/ruff format alarms bot tests benchmarks
 	$(BIN)/ruff check --fix alarms bot tests benchmarks
-
 # --- AWS (SAM) -------------------------------------------------------------------------------
 # `sam build` calls build-<Function> for each function (BuildMethod: makefile) with
 # ARTIFACTS_DIR set; the package is the bot's code plus infra/lambda-requirements.txt,

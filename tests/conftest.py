@@ -95,3 +95,15 @@ def bedrock(aws: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeBedrock]:
     for fake in serve_fake_bedrock():
         monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", fake.url)
         yield fake
+
+
+SLOW_FIXTURES = {"bot_server", "aws", "moto_endpoint"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that start a server or a subprocess, or talk to moto, are ``slow``:
+    ``pytest -m "not slow"`` is the quick loop while editing the pure core."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & SLOW_FIXTURES or "/e2e/" in str(item.path):
+            item.add_marker(pytest.mark.slow)

@@ -12,6 +12,7 @@ from typing import Any, TextIO
 from bot import bootstrap
 from bot.app.ports import Clock, Notifier
 from bot.config.settings import Settings
+from bot.entrypoints.extras import require
 from bot.entrypoints.slack.app import SlackAppError, build_app
 from bot.entrypoints.slack.server import bound_url, make_server
 from bot.entrypoints.slack.services import Services
@@ -65,6 +66,7 @@ def serve(settings: Settings, host: str, port: int, poll: bool, out: TextIO) -> 
             "SLACK_SIGNING_SECRET is not set: HTTP mode verifies every request with it "
             "(Slack app settings > Basic Information > App Credentials)"
         )
+    require("waitress", "http", "HTTP mode (genai-ops serve)")
     services = bootstrap.services(settings)
     app = build_app(settings, services)
     server = make_server(app, host, port)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from slack_sdk.models.blocks import Block
 
 from bot.app.poll.report import period_floor
 from tests.support.bedrock import SPIKY, STEADY, seed_spike
-from tests.support.bot_server import BotServer, eventually
+from tests.support.bot_server import BotServer, eventually, running_bot
 from tests.support.fake_slack import FakeSlack
 
 
@@ -95,3 +96,20 @@ def test_a_burst_of_the_same_request_is_computed_once(
     replies = eventually(lambda: len(answers(slack)) == 3 and answers(slack), timeout=60)
     assert len({json.dumps(reply["blocks"]) for reply in replies}) == 1
     assert len(slack.of("files.getUploadURLExternal")) == 1
+
+
+def test_without_matplotlib_stats_answer_with_the_table_alone(
+    aws: str, slack: FakeSlack, traffic: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An install without the ``charts`` extra (as on Lambda): the table, and no upload."""
+    blocked = tmp_path / "blocked" / "matplotlib"
+    blocked.mkdir(parents=True)
+    (blocked / "__init__.py").write_text('raise ImportError("matplotlib is not installed")\n')
+    monkeypatch.setenv("GENAI_OPS_LATENCY_STATISTIC", "Average")  # moto has no percentiles
+    with running_bot(tmp_path, slack, "--no-poll", env={"PYTHONPATH": str(blocked.parent)}) as bot:
+        bot.command("/genai-stats", "24h")
+        [reply] = eventually(lambda: answers(slack), timeout=60)
+    shown = json.dumps(reply["blocks"])
+    assert "claude-3-5-sonnet" in shown and "nova-pro-v1:0" in shown
+    assert not [b for b in reply["blocks"] if b["type"] == "image"]
+    assert not [c for c in slack.calls if "upload" in c.method.lower()]

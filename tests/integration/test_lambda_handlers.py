@@ -4,6 +4,7 @@ a Scheduler event for the poller, signed HTTP API events for Slack, lazy self-in
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 import boto3
 import pytest
 
+from bot.app.poll.report import period_floor
 from bot.entrypoints import lambda_handlers
 from bot.entrypoints.aws_lambda.config import LambdaConfigError, lambda_settings
 from tests.support.bedrock import SPIKY, seed_spike
@@ -156,3 +158,26 @@ def test_settings_take_the_tokens_from_the_secret(lambda_env: FakeSlack) -> None
     assert settings.secret("slack_bot_token") == TOKEN
     assert settings.secret("slack_signing_secret") == SIGNING_SECRET
     assert TOKEN not in repr(settings)
+
+
+def test_stats_answer_on_lambda_without_matplotlib(
+    lambda_env: FakeSlack, cloudwatch: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Lambda package has no matplotlib: /genai-stats answers with its table alone."""
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib -> ImportError
+    answers = lambda_env.url.replace("/api/", "/response/1")
+    seed_spike(cloudwatch, period_floor(datetime.now(UTC), 300), hours=2)
+    with fake_lambda(lambda_handlers.slack_handler) as aws_lambda:
+        monkeypatch.setenv("AWS_ENDPOINT_URL_LAMBDA", aws_lambda.url)
+        ack = lambda_handlers.slack_handler(
+            http_api_event(command_body("/genai-stats", "24h", response_url=answers), FORM),
+            LambdaContext(),
+        )
+        (invocation,) = aws_lambda.wait(1)
+
+    assert ack["statusCode"] == 200 and invocation.error is None
+    [reply] = [c.args for c in lambda_env.calls if c.method.startswith("/response/")]
+    shown = json.dumps(reply["blocks"])
+    assert "claude-3-5-sonnet" in shown and "invocations" in shown.lower()
+    assert not [b for b in reply["blocks"] if b["type"] == "image"]
+    assert not [c for c in lambda_env.calls if "upload" in c.method.lower()]

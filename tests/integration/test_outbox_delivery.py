@@ -69,7 +69,7 @@ def test_repeat_and_resolve_go_to_the_thread_and_edit_the_original(
     harness.notifier.flush(T + timedelta(hours=5, minutes=10))
 
     [post] = top_level(slack)
-    ts = "1700000000.000001"
+    ts = post.response["ts"]
     assert post.args["text"].startswith("Latency spike on amazon.nova-pro-v1:0")
     thread = [c.args["text"] for c in replies(slack)]
     assert [c.args["thread_ts"] for c in replies(slack)] == [ts, ts]
@@ -106,7 +106,7 @@ def test_slack_down_for_several_polls_then_back_delivers_each_once_in_order(
         "Error rate on model-b: In",
         ":white_check_mark: Resolv",  # ... and its thread says when it ended
     ]
-    assert accepted[2].args["thread_ts"] == "1700000000.000001"
+    assert accepted[2].args["thread_ts"] == accepted[0].response["ts"]
     assert Outbox(harness.store).pending() == []
     assert harness.notifier.flush(T + 5 * POLL) == []
     assert len(slack.of("chat.postMessage")) == 7  # nothing sent twice

@@ -39,7 +39,7 @@ def test_spike_alerts_once_then_resolves(cloudwatch: Any, slack: FakeSlack) -> N
     posts = slack.of("chat.postMessage")
     assert len(posts) == 2  # the resolution is a reply in the alert's thread ...
     original = slack.of("chat.postMessage")[0]
-    ts = "1700000000.000001"
+    ts = original.response["ts"]
     assert posts[1].args["thread_ts"] == ts
     assert posts[1].args["text"].startswith(f":white_check_mark: Resolved: *{SPIKY.model_id}*")
     [edit] = slack.of("chat.update")  # ... and the original message now says it is over

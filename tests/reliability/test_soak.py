@@ -24,6 +24,9 @@ from tests.support.bot_server import running_bot
 from tests.support.fake_slack import FakeSlack
 from tests.support.signing import reaction_event
 
+# Minutes of load: run with `make soak`, not in `make test`.
+pytestmark = pytest.mark.soak
+
 SOAK_SECONDS = float(os.environ.get("GENAI_OPS_SOAK_SECONDS", "90"))
 WARM_UP_SECONDS = 20.0
 MAX_REQUESTS = 10_000

@@ -1,7 +1,8 @@
 """The ``/genai-stats`` chart: latency and spend per model over the window, as a PNG.
 
 matplotlib with the Agg backend (no display needed); the busiest models only, so the chart
-stays readable.
+stays readable. matplotlib is optional (the ``charts`` extra): without it there is no chart
+and ``/genai-stats`` answers with its table.
 """
 
 from __future__ import annotations
@@ -13,10 +14,19 @@ from alarms.reports import StatsReport
 MAX_LINES = 6
 
 
+def charts_available() -> bool:
+    """Whether matplotlib (the ``charts`` extra) is installed; without it there is no chart."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def chart_png(report: StatsReport) -> bytes | None:
     """The PNG, or None when there is nothing to draw."""
     models = [m for m in report.models if m.latency_series or m.cost_series][:MAX_LINES]
-    if not models:
+    if not models or not charts_available():
         return None
     import matplotlib
 

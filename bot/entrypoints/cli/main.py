@@ -13,6 +13,7 @@ from bot.config.load import SettingsError, load_settings
 from bot.config.settings import Settings
 from bot.entrypoints import logs
 from bot.entrypoints.cli.usage import cmd_setup_logging, cmd_spend, usage_options
+from bot.entrypoints.extras import MissingExtra
 
 log = logging.getLogger("genai_ops")
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -45,6 +46,9 @@ def cmd_check_config(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from bot import bootstrap
+    from bot.entrypoints.extras import require
+
+    require("moto", "demo", "the demo's embedded AWS")
     from bot.entrypoints.demo.run import run_demo
 
     return run_demo(settings, sys.stdout, bootstrap.clock())
@@ -159,7 +163,13 @@ COMMANDS: dict[str, tuple[Command, str]] = {
 
 def parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", metavar="FILE", help="TOML settings file (or GENAI_OPS_CONFIG)")
+    # SUPPRESS: a subcommand's own --config never overwrites one given before the subcommand.
+    common.add_argument(
+        "--config",
+        metavar="FILE",
+        default=argparse.SUPPRESS,
+        help="TOML settings file (or GENAI_OPS_CONFIG)",
+    )
     root = argparse.ArgumentParser(
         prog="genai-ops", parents=[common], description="Slack chat-ops for Amazon Bedrock."
     )
@@ -177,7 +187,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        settings = load_settings(args.config)
+        settings = load_settings(getattr(args, "config", None))
     except SettingsError as exc:
         print(exc.render(), file=sys.stderr)
         return 2
@@ -186,7 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler, _ = COMMANDS[args.command]
     try:
         return handler(args, settings)
-    except (AwsError, StoreError) as exc:
+    except (AwsError, StoreError, MissingExtra) as exc:
         print(f"genai-ops {args.command}: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

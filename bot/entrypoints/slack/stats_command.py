@@ -65,9 +65,14 @@ class StatsCache:
 
 
 def upload_chart(client: WebClient, report: StatsReport) -> str | None:
-    """The chart's Slack file id, or None (nothing to draw, or the upload failed)."""
-    with CHART_LOCK:  # matplotlib is not thread-safe; one chart at a time
-        png = chart_png(report)
+    """The chart's Slack file id, or None (nothing to draw, no matplotlib, or a failure: the
+    table is the answer; the chart only illustrates it)."""
+    try:
+        with CHART_LOCK:  # matplotlib is not thread-safe; one chart at a time
+            png = chart_png(report)
+    except Exception:
+        log.exception("chart not drawn; answering with the table alone")
+        return None
     if png is None:
         return None
     try:
