@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from bot.app.poll.report import CycleReport
 from bot.config.load import load_settings
 from tests.support.bedrock import SPIKY, seed_spike
 from tests.support.fake_slack import FakeSlack
+from tests.support.serial_dynamodb import serial_dynamodb
 from tests.support.stores import BACKENDS, store_url
 
 RACERS = 8
@@ -27,9 +28,17 @@ END = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 
 
 @pytest.fixture(params=BACKENDS)
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def url(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
     endpoint = request.getfixturevalue("aws")  # CloudWatch for the poller race, DynamoDB
-    return store_url(request.param, tmp_path, endpoint)
+    url = store_url(request.param, tmp_path, endpoint)
+    if request.param != "dynamodb":
+        yield url
+        return
+    with serial_dynamodb(endpoint) as atomic:  # conditional writes atomic, as on AWS
+        monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", atomic)
+        yield url
 
 
 def race(work: Callable[[int], Any], racers: int = RACERS) -> list[Any]:
