@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -106,7 +107,8 @@ def test_without_matplotlib_stats_answer_with_the_table_alone(
     blocked.mkdir(parents=True)
     (blocked / "__init__.py").write_text('raise ImportError("matplotlib is not installed")\n')
     monkeypatch.setenv("GENAI_OPS_LATENCY_STATISTIC", "Average")  # moto has no percentiles
-    with running_bot(tmp_path, slack, "--no-poll", env={"PYTHONPATH": str(blocked.parent)}) as bot:
+    path = os.pathsep.join([str(blocked.parent), os.environ.get("PYTHONPATH", "")])
+    with running_bot(tmp_path, slack, "--no-poll", env={"PYTHONPATH": path}) as bot:
         bot.command("/genai-stats", "24h")
         [reply] = eventually(lambda: answers(slack), timeout=60)
     shown = json.dumps(reply["blocks"])

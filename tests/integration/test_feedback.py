@@ -136,7 +136,7 @@ def test_emf_lines_carry_the_same_metrics(store: Any) -> None:
     feedback = FeedbackService(
         AskLedger(store), EmfFeedback(out), {"+1": "positive", "-1": "negative"}
     )
-    now = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+    now = datetime.now(UTC)
     feedback.on_reaction(reaction("U1", "+1", "5.1"), True, BOT, now)
     feedback.on_reaction(reaction("U1", "-1", "5.1"), True, BOT, now)
     first, second = (json.loads(line) for line in out.getvalue().splitlines())

@@ -25,7 +25,13 @@ SAMPLE = json.loads(
 )
 GROUP = "/aws/bedrock/modelinvocations"
 pytestmark = pytest.mark.usefixtures("lambda_env")  # a fresh container, state in DynamoDB
-START = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
+# Hours ago rather than a fixed date: CloudWatch Logs refuses events older than 14 days.
+START = (datetime.now(UTC) - timedelta(hours=3)).replace(minute=0, second=0, microsecond=0)
+
+
+def at(minutes: int) -> str:
+    """A Scheduler event time ``minutes`` after START."""
+    return f"{START + timedelta(minutes=minutes):%Y-%m-%dT%H:%M:%SZ}"
 
 
 def records(count: int) -> list[dict[str, Any]]:
@@ -100,9 +106,7 @@ def test_push_mode_poller_reads_rollups_without_counting_logs_again(
     write_invocation_logs(boto3.client("logs"), GROUP, items)  # what the poller could read
     lambda_handlers.usage_handler(delivery(items), LambdaContext("genai-ops-usage"))
 
-    polled = lambda_handlers.poll_handler(
-        {"time": "2026-11-20T15:30:00Z"}, LambdaContext("genai-ops-poller")
-    )
+    polled = lambda_handlers.poll_handler({"time": at(90)}, LambdaContext("genai-ops-poller"))
 
     assert polled["failures"] == []
     url = lambda_handlers._warm["settings"].state_url
@@ -121,8 +125,8 @@ def test_poller_publishes_each_hours_cost_once(monkeypatch: pytest.MonkeyPatch) 
     ).total.usd
     assert spent > 0
 
-    first = lambda_handlers.poll_handler({"time": "2026-11-20T15:30:00Z"}, LambdaContext())
-    again = lambda_handlers.poll_handler({"time": "2026-11-20T15:35:00Z"}, LambdaContext())
+    first = lambda_handlers.poll_handler({"time": at(90)}, LambdaContext())
+    again = lambda_handlers.poll_handler({"time": at(95)}, LambdaContext())
 
     assert (first["cost_hours_published"], again["cost_hours_published"]) == (1, 0)
     points = boto3.client("cloudwatch").get_metric_statistics(
