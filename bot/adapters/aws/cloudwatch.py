@@ -23,27 +23,31 @@ class CloudWatchReader:
         self.api_calls = 0
         self.metrics_requested = 0
 
-    def list_dimensions(self, namespace: str, metric: str) -> list[Dimensions]:
-        """Every distinct dimension set of ``metric``, each once, in the order AWS lists them."""
+    def list_dimensions(
+        self, namespace: str, metric: str, *, recently_active: bool = False
+    ) -> list[Dimensions]:
+        """Every distinct dimension set of ``metric``, each once, in the order AWS lists them.
+
+        ``recently_active``: only series with data in the last 3 hours (ListMetrics'
+        ``RecentlyActive``), so idle models and guardrails cost the poller nothing.
+        """
         seen: dict[Dimensions, None] = {}
         params: dict[str, Any] = {"Namespace": namespace, "MetricName": metric}
+        if recently_active:
+            params["RecentlyActive"] = "PT3H"
         try:
-            while True:
+            for page in self.client.get_paginator("list_metrics").paginate(**params):
                 self.api_calls += 1
-                page = self.client.list_metrics(**params)
                 for item in page.get("Metrics", []):
                     dims = tuple((d["Name"], d["Value"]) for d in item.get("Dimensions", []))
                     seen.setdefault(dims, None)
-                if not page.get("NextToken"):
-                    break
-                params["NextToken"] = page["NextToken"]
         except AWS_FAILURES as exc:
             raise explain(f"cloudwatch:ListMetrics {namespace}/{metric}", exc) from exc
         return list(seen)
 
-    def discover_models(self) -> list[str]:
+    def discover_models(self, *, recently_active: bool = False) -> list[str]:
         """Model ids that have published Bedrock ``Invocations``."""
-        found = self.list_dimensions(BEDROCK, "Invocations")
+        found = self.list_dimensions(BEDROCK, "Invocations", recently_active=recently_active)
         return sorted(dims[0][1] for dims in found if len(dims) == 1 and dims[0][0] == "ModelId")
 
     def fetch(
@@ -78,13 +82,9 @@ class CloudWatchReader:
             "ScanBy": "TimestampAscending",
         }
         try:
-            while True:
+            for page in self.client.get_paginator("get_metric_data").paginate(**params):
                 self.api_calls += 1
-                page = self.client.get_metric_data(**params)
                 yield from page.get("MetricDataResults", [])
-                if not page.get("NextToken"):
-                    return
-                params["NextToken"] = page["NextToken"]
         except AWS_FAILURES as exc:
             raise explain("cloudwatch:GetMetricData", exc) from exc
 

@@ -42,24 +42,32 @@ class Inventory:
 class Discovery:
     """Caches the inventory for ``ttl``; ``now`` is passed in, so tests control time."""
 
-    def __init__(self, reader: CloudWatchReader, ttl: timedelta = DEFAULT_TTL) -> None:
+    def __init__(
+        self, reader: CloudWatchReader, ttl: timedelta = DEFAULT_TTL, *, active_only: bool = False
+    ) -> None:
         self.reader = reader
         self.ttl = ttl
+        self.active_only = active_only  # the poller: series with data in the last 3 hours
         self._cached: Inventory | None = None
 
     def inventory(self, now: datetime) -> Inventory:
         cached = self._cached
         if cached is not None and timedelta(0) <= now - cached.found_at < self.ttl:
             return cached
-        models = self.reader.discover_models()
+        active = self.active_only
+        models = self.reader.discover_models(recently_active=active)
         streaming = frozenset(
             dims[0][1]
-            for dims in self.reader.list_dimensions(BEDROCK, "TimeToFirstToken")
+            for dims in self.reader.list_dimensions(
+                BEDROCK, "TimeToFirstToken", recently_active=active
+            )
             if len(dims) == 1 and dims[0][0] == "ModelId"
         )
         guardrails = guardrail_series(
-            self.reader.list_dimensions(GUARDRAILS, "Invocations"),
-            self.reader.list_dimensions(GUARDRAILS, "InvocationsIntervened"),
+            self.reader.list_dimensions(GUARDRAILS, "Invocations", recently_active=active),
+            self.reader.list_dimensions(
+                GUARDRAILS, "InvocationsIntervened", recently_active=active
+            ),
         )
         self._cached = Inventory(models, streaming, guardrails, now)
         return self._cached

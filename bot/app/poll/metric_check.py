@@ -37,7 +37,7 @@ class MetricRulesCheck:
     ) -> None:
         self.config = config
         self.reader = reader
-        self.discovery = discovery or Discovery(reader, config.discovery_ttl)
+        self.discovery = discovery or Discovery(reader, config.discovery_ttl, active_only=True)
 
     def evaluate(self, now: datetime, report: CycleReport) -> list[Evaluation]:
         calls_before, metrics_before = self.reader.api_calls, self.reader.metrics_requested
