@@ -41,6 +41,7 @@ def register(app: App, services: Services) -> None:
         try:
             request = asks.parse(command.get("text", ""))
             asks.check_channel(command.get("channel_id", ""))
+            asks.check_models(request)
         except (AskUsageError, Refused) as exc:
             ack(text=f":warning: {exc}")
             return
@@ -72,14 +73,15 @@ def register(app: App, services: Services) -> None:
         try:
             request = asks.parse(command.get("text", ""))
             asks.check_channel(caller.channel)
+            asks.check_models(request)
         except (AskUsageError, Refused):
             return  # the ack already said why
         try:
-            asks.admit(request, caller, now)
+            hold = asks.admit(request, caller, now)
         except Refused as exc:
             respond(text=f":no_entry: {exc}", response_type="ephemeral")
             return
-        outcomes = asks.answer(request, caller, now)
+        outcomes = asks.answer(request, caller, now, hold)
         try:
             post(client, asks, request, caller, outcomes, respond, now)
         except SlackApiError as exc:
