@@ -299,7 +299,9 @@ def services(
 ) -> Services:
     """Everything the Slack listeners need, built once per process."""
     from bot.entrypoints.slack.access import Access
+    from bot.entrypoints.slack.gate import SlackGate
     from bot.entrypoints.slack.services import Services
+    from bot.entrypoints.slack.workers import Workers
 
     at = at or clock()
     store = store or state(settings, at)
@@ -316,4 +318,6 @@ def services(
         feedback=feedback_service(settings, store, region=region),
         stats=stats_sources(settings, store, region),
         delivery=delivery(settings, store, region),
+        gate=SlackGate(settings.secret("slack_signing_secret"), store, at),
+        workers=Workers(),
     )
