@@ -94,16 +94,22 @@ def parse(body: bytes, content_type: str | None) -> dict[str, Any]:
     text = body.decode("utf-8")  # UnicodeDecodeError is a ValueError
     if not text:
         return {}
-    if (content_type or "").split(";")[0].strip() == "application/json" or text.startswith("{"):
-        payload = json.loads(text)
-    elif "payload" in text:
-        form = dict(parse_qsl(text, keep_blank_values=True))
-        payload = json.loads(form["payload"]) if "payload" in form else {}
-    else:
-        payload = dict(parse_qsl(text, keep_blank_values=True))
+    try:
+        payload = _decode(text, content_type)
+    except RecursionError:  # arrays or objects nested thousands deep
+        raise ValueError("nested too deep") from None
     if not isinstance(payload, dict):
         raise ValueError("not a JSON object")
     return payload
+
+
+def _decode(text: str, content_type: str | None) -> Any:
+    if (content_type or "").split(";")[0].strip() == "application/json" or text.startswith("{"):
+        return json.loads(text)
+    if "payload" in text:
+        form = dict(parse_qsl(text, keep_blank_values=True))
+        return json.loads(form["payload"]) if "payload" in form else {}
+    return dict(parse_qsl(text, keep_blank_values=True))
 
 
 def strip_lazy_headers(headers: dict[str, Any]) -> None:
