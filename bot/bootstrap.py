@@ -234,21 +234,37 @@ def ask_service(
         guardrail_version=settings.ask.guardrail_version,
         timeout_seconds=settings.ask.timeout_seconds,
     )
+    from bot.app.ask.admission import ModelPolicy
+
+    at = at or clock()
     limits = Limits(settings.ask.rate_limit_per_hour, settings.ask.daily_spend_cap_usd)
+    prices = pricer(settings, boto3.client("bedrock", region_name=region))
+
+    def quote(model_id: str, input_tokens: int, output_tokens: int) -> tuple[Decimal | None, str]:
+        tokens = TokenCounts(input=input_tokens, output=output_tokens)
+        cost = prices.price(model_id, tokens, at.now())
+        return cost.usd, cost.reason
+
     return AskService(
         ConverseClient(runtime_client(settings.ask.timeout_seconds, region), options),
-        answer_pricing(settings, at or clock(), region),
+        answer_pricing(prices, at),
         AskQuota(store, limits),
         AskLedger(store),
         aliases=settings.model_aliases,
         default_model=settings.ask.default_model,
         allowed_channels=settings.ask.allowed_channels,
+        models=ModelPolicy.build(
+            quote,
+            settings.ask.max_tokens,
+            settings.ask.allowed_models,
+            settings.model_aliases,
+            settings.ask.default_model,
+        ),
     )
 
 
-def answer_pricing(settings: Settings, at: Clock, region: str | None = None) -> Pricing:
+def answer_pricing(prices: Pricer, at: Clock) -> Pricing:
     """Prices an answer's tokens with the shared price table (and the user's overrides)."""
-    prices = pricer(settings, boto3.client("bedrock", region_name=region))
 
     def price(answer: Answer) -> tuple[Decimal | None, str]:
         tokens = TokenCounts(
@@ -283,7 +299,9 @@ def services(
 ) -> Services:
     """Everything the Slack listeners need, built once per process."""
     from bot.entrypoints.slack.access import Access
+    from bot.entrypoints.slack.gate import SlackGate
     from bot.entrypoints.slack.services import Services
+    from bot.entrypoints.slack.workers import Workers
 
     at = at or clock()
     store = store or state(settings, at)
@@ -300,4 +318,6 @@ def services(
         feedback=feedback_service(settings, store, region=region),
         stats=stats_sources(settings, store, region),
         delivery=delivery(settings, store, region),
+        gate=SlackGate(settings.secret("slack_signing_secret"), store, at),
+        workers=Workers(),
     )

@@ -49,12 +49,18 @@ FLAT: dict[str, tuple[str, str]] = {
     "ask_rate_limit_per_hour": ("ask", "rate_limit_per_hour"),
     "ask_daily_spend_cap_usd": ("ask", "daily_spend_cap_usd"),
     "ask_allowed_channels": ("ask", "allowed_channels"),
+    "ask_allowed_models": ("ask", "allowed_models"),
     "ask_guardrail_id": ("ask", "guardrail_id"),
     "ask_guardrail_version": ("ask", "guardrail_version"),
     "ask_timeout_seconds": ("ask", "timeout_seconds"),
     "feedback_namespace": ("feedback", "namespace"),
     "feedback_emoji": ("feedback", "emoji"),
     "feedback_metrics_via": ("feedback", "metrics_via"),
+    "serve_max_body_bytes": ("serve", "max_body_bytes"),
+    "serve_connection_limit": ("serve", "connection_limit"),
+    "serve_idle_timeout_seconds": ("serve", "idle_timeout_seconds"),
+    "serve_threads": ("serve", "threads"),
+    "serve_drain_seconds": ("serve", "drain_seconds"),
 }
 NESTED = {value: key for key, value in FLAT.items()}
 

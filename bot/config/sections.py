@@ -204,11 +204,16 @@ class AskSettings(Section):
     allowed_channels: Annotated[tuple[str, ...], NoDecode] = Field(
         default=(), description="Channel ids where /genai-ask works; empty means everywhere."
     )
+    allowed_models: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(),
+        description="Model ids, profile ids, ARNs or aliases /genai-ask may call; empty means "
+        "any model with a known price (an unpriced model is always refused).",
+    )
     guardrail_id: str | None = Field(default=None, description="Guardrail id or ARN.")
     guardrail_version: str = Field(default="DRAFT", description="Guardrail version.")
     timeout_seconds: int = Field(default=120, ge=5, le=900, description="Converse timeout.")
 
-    @field_validator("allowed_channels", mode="before")
+    @field_validator("allowed_channels", "allowed_models", mode="before")
     @classmethod
     def _split_channels(cls, value: Any) -> Any:
         if isinstance(value, str):

@@ -31,6 +31,7 @@ from bot.config.sections import (
     PollingSettings,
     SlackSettings,
 )
+from bot.config.serving import ServeSettings
 
 __all__ = ["ENV_PREFIX", "Settings", "config_path", "reading"]
 
@@ -67,6 +68,7 @@ class Settings(BaseSettings):
     cost: CostSettings = Field(default_factory=CostSettings)
     ask: AskSettings = Field(default_factory=AskSettings)
     feedback: FeedbackSettings = Field(default_factory=FeedbackSettings)
+    serve: ServeSettings = Field(default_factory=ServeSettings)
 
     @field_validator("state_url")
     @classmethod

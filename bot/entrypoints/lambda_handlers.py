@@ -23,9 +23,19 @@ def slack_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     Bolt acks within Slack's 3 s and re-invokes this function asynchronously for each lazy
     listener (``lambda:InvokeFunction`` on itself); that second invocation lands here too.
     """
-    handler = _warm.get("slack") or _warm.setdefault("slack", _slack_request_handler())
-    with subsegment("slack.request", lazy=int(_is_lazy(event))):
-        response: dict[str, Any] = handler.handle(event, context)
+    from bot.entrypoints.aws_lambda.slack_gate import admit
+
+    handler, gate = _warm.get("slack") or _warm.setdefault("slack", _slack_request_handler())
+    lazy = _is_lazy(event)
+    rejection = None if lazy else admit(gate, event)
+    if rejection is not None:
+        return rejection
+    with subsegment("slack.request", lazy=int(lazy)):
+        try:
+            response: dict[str, Any] = handler.handle(event, context)
+        except (TypeError, ValueError, KeyError, AttributeError, IndexError) as exc:
+            log.warning("malformed Slack request rejected", extra={"error": type(exc).__name__})
+            return {"statusCode": 400, "body": "malformed request"}
     return response
 
 
@@ -145,7 +155,7 @@ def _usage_parts() -> tuple[Any, Any]:
     return bootstrap.state(settings, _clock()), bootstrap.pricer(settings)
 
 
-def _slack_request_handler() -> Any:
+def _slack_request_handler() -> tuple[Any, Any]:
     from slack_bolt.adapter.aws_lambda import SlackRequestHandler
 
     from bot import bootstrap
@@ -154,9 +164,10 @@ def _slack_request_handler() -> Any:
     settings = _settings()
     services = bootstrap.services(settings, at=_clock())
     app = build_app(settings, services, process_before_response=True)
-    return SlackRequestHandler(app)
+    return SlackRequestHandler(app), services.gate
 
 
 def _is_lazy(event: dict[str, Any]) -> bool:
-    headers = event.get("headers") or {}
-    return "x-slack-bolt-lazy-only" in {str(name).lower() for name in headers}
+    """A lazy listener's re-invocation by Bolt: it arrives through ``lambda:Invoke`` (which
+    needs IAM) with ``method`` set to ``NONE``, a field an HTTP request cannot set."""
+    return isinstance(event, dict) and event.get("method") == "NONE"

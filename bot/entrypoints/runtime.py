@@ -1,6 +1,8 @@
 """Running the Slack app: HTTP (`genai-ops serve`) or Socket Mode (`genai-ops run`).
 
-Both run the poll scheduler in the same process unless polling is turned off.
+Both run the poll scheduler in the same process unless polling is turned off. On SIGTERM
+(or Ctrl-C) both stop taking requests, let the work in flight finish for up to
+``[serve] drain_seconds``, then exit.
 """
 
 from __future__ import annotations
@@ -52,6 +54,17 @@ def _flush_outbox(notifier: Notifier, clock: Clock) -> None:
         log.exception("outbox delivery failed; retrying on the next tick")
 
 
+def _drain(services: Services, seconds: float) -> None:
+    """Wait for acks, lazy listeners and asks in flight; log what had to be left."""
+    unfinished = services.workers.drain(seconds)
+    if unfinished:
+        log.warning(
+            "stopping with work unfinished", extra={"unfinished": unfinished, "waited": seconds}
+        )
+    else:
+        log.info("stopped after the work in flight was done")
+
+
 def _exit_on_sigterm() -> None:
     def stop(signum: int, frame: Any) -> None:
         raise SystemExit(0)
@@ -69,7 +82,7 @@ def serve(settings: Settings, host: str, port: int, poll: bool, out: TextIO) -> 
     require("waitress", "http", "HTTP mode (genai-ops serve)")
     services = bootstrap.services(settings)
     app = build_app(settings, services)
-    server = make_server(app, host, port)
+    server = make_server(app, services.gate, host, port, settings.serve)
     scheduler = start_polling(settings, services) if poll else None
     _exit_on_sigterm()
     out.write(f"genai-ops: serving Slack requests on {bound_url(server)}\n")
@@ -78,9 +91,11 @@ def serve(settings: Settings, host: str, port: int, poll: bool, out: TextIO) -> 
     try:
         server.run()
     finally:
+        server.close()  # no new connections
+        server.task_dispatcher.shutdown()  # requests being handled finish (up to 5 s)
         if scheduler is not None:
             scheduler.shutdown(wait=False)
-        server.close()
+        _drain(services, settings.serve.drain_seconds)
     return 0
 
 
@@ -113,7 +128,8 @@ def run_socket_mode(settings: Settings, poll: bool, out: TextIO) -> int:
             "and that Socket Mode is enabled for the app)"
         ) from None
     finally:
+        handler.close()
         if scheduler is not None:
             scheduler.shutdown(wait=False)
-        handler.close()
+        _drain(services, settings.serve.drain_seconds)
     return 0

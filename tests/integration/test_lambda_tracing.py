@@ -63,6 +63,7 @@ def test_poll_and_ask_show_where_their_time_went(
     ask = http_api_event(command_body("/genai-ask", "why throttled?"), FORM)
     # The second invocation Bolt makes for the lazy listener (see LambdaLazyListenerRunner).
     ask["headers"] |= {"x-slack-bolt-lazy-only": "1", "x-slack-bolt-lazy-function-name": "answer"}
+    ask["method"] = "NONE"
     env = {
         **os.environ,
         "GENAI_OPS_ASK_DEFAULT_MODEL": MODEL,

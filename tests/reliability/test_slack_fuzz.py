@@ -1,4 +1,5 @@
-"""Garbage from Slack's side: any command text or payload gets an answer, never a 5xx."""
+"""Garbage from Slack's side, or from anyone: any command text, payload or header gets an
+answer, never a 5xx; unsigned or badly signed requests get 401, malformed signed ones 400."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 from tests.support.bot_server import BotServer, running_bot
 from tests.support.fake_bedrock import serve_fake_bedrock
 from tests.support.fake_slack import serve_fake_slack
-from tests.support.signing import FORM, JSON, interactive_body
+from tests.support.signing import FORM, JSON, command_body, interactive_body
 
 COMMANDS = ["/genai-ask", "/genai-stats", "/genai-alerts", "/genai-help"]
 TEXT = st.one_of(
@@ -128,3 +129,52 @@ def test_any_event_gets_an_answer(bot: BotServer, event: dict[str, object], even
 )
 def test_any_interactive_payload_gets_an_answer(bot: BotServer, payload: dict[str, object]) -> None:
     assert bot.post(interactive_body(payload), FORM).status < 500
+
+
+HEADER_TEXT = st.text(
+    alphabet=st.characters(min_codepoint=0x20, max_codepoint=0xFF, exclude_characters="\x7f"),
+    max_size=40,
+)
+
+
+@FUZZ
+@given(
+    timestamp=st.one_of(HEADER_TEXT, st.integers().map(str)),
+    signature=st.one_of(HEADER_TEXT, st.just("v0=").map(lambda p: p + "0" * 64)),
+    content_type=st.sampled_from([FORM, JSON, "text/plain", "", "application/json; charset=x"]),
+)
+def test_any_malformed_headers_get_401(
+    bot: BotServer, timestamp: str, signature: str, content_type: str
+) -> None:
+    headers = {"X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": signature}
+    reply = bot.post(command_body("/genai-help"), content_type, sign=False, headers=headers)
+    assert reply.status == 401, (timestamp, signature, reply.status)
+
+
+@FUZZ
+@given(
+    kind=st.sampled_from(["block_actions", "event_callback", "view_submission", "shortcut"]),
+    actions=JSONISH,
+    event=JSONISH,
+    user=JSONISH,
+    extra=st.dictionaries(st.sampled_from(["team", "channel", "container", "event_id"]), JSONISH),
+)
+def test_any_signed_payload_shape_gets_a_4xx_or_an_answer(
+    bot: BotServer,
+    kind: str,
+    actions: object,
+    event: object,
+    user: object,
+    extra: dict[str, object],
+) -> None:
+    payload = {"type": kind, "actions": actions, "event": event, "user": user, **extra}
+    for body, content_type in ((interactive_body(payload), FORM), (json.dumps(payload), JSON)):
+        assert bot.post(body, content_type).status < 500, payload
+
+
+@FUZZ
+@given(depth=st.integers(min_value=1, max_value=200_000), opener=st.sampled_from(["[", '{"a":']))
+def test_deeply_nested_signed_bodies_get_400(bot: BotServer, depth: int, opener: str) -> None:
+    closer = "]" if opener == "[" else "}"
+    body = '{"type": "event_callback", "event": ' + opener * depth + "1" + closer * depth + "}"
+    assert bot.post(body, JSON).status in (200, 400, 413)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -28,6 +29,7 @@ from tests.support.signing import (
 )
 
 T = TypeVar("T")
+TRIGGERS = itertools.count(1)
 START_TIMEOUT = 60.0
 
 
@@ -85,7 +87,10 @@ class BotServer:
         return reply
 
     def command(self, command: str, text: str = "", **fields: Any) -> Reply:
+        """A slash command; each gets its own ``trigger_id``, as Slack's do (so two alike
+        are two requests, not a replay)."""
         fields.setdefault("response_url", self.response_url)
+        fields.setdefault("trigger_id", f"{next(TRIGGERS)}.{os.getpid()}.1")
         return self.post(command_body(command, text, **fields), FORM)
 
     def event(

@@ -41,6 +41,7 @@ class FakeSlack:
     # Called with each recorded call before it is answered (e.g. to kill the caller).
     on_call: Callable[[SlackCall], None] | None = None
     canned: dict[str, dict[str, Any]] = field(default_factory=dict)  # method -> answer
+    members: dict[str, list[str]] = field(default_factory=dict)  # channel -> member ids
     _ts: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -97,7 +98,8 @@ class FakeSlack:
         if method == "files.completeUploadExternal":
             return {"ok": True, "files": [{"id": "F1", "title": "chart"}]}
         if method == "conversations.members":
-            return {"ok": True, "members": ["U1", "U2"], "response_metadata": {"next_cursor": ""}}
+            members = self.members.get(str(args.get("channel")), ["U1", "U2"])
+            return {"ok": True, "members": members, "response_metadata": {"next_cursor": ""}}
         return {"ok": True}
 
 

@@ -46,6 +46,7 @@ def command_body(
     channel_id: str = "C0ALERTS",
     response_url: str = "https://hooks.slack.com/commands/T1/1/abc",
     team_id: str = "T1",
+    trigger_id: str = "1.2.3",
 ) -> str:
     """A slash command's form body, as in ``shared/samples/slack-slash-command.txt``."""
     return urlencode(
@@ -62,7 +63,7 @@ def command_body(
             "api_app_id": "A1",
             "is_enterprise_install": "false",
             "response_url": response_url,
-            "trigger_id": "1.2.3",
+            "trigger_id": trigger_id,
         }
     )
 

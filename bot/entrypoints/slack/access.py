@@ -1,7 +1,10 @@
 """Enforcing who may use commands and alert buttons, with Slack lookups cached for minutes.
 
 Commands follow the ``command_access`` setting. Alert buttons are for members of the alert
-channel (``conversations.members``), plus the ``alert-buttons`` entry of the setting.
+channel (``conversations.members``), plus the ``alert-buttons`` entry of the setting. An
+alert channel given by name (``#genai-alerts``) is resolved to its id at start-up
+(``conversations.list``); while it cannot be, buttons are refused: membership that cannot be
+checked is never assumed.
 """
 
 from __future__ import annotations
@@ -48,6 +51,19 @@ class Access:
         self.threads = Threads(store)
         self._cache: TTLCache[str, set[str]] = TTLCache(maxsize=1024, ttl=CACHE_SECONDS)
         self._lock = threading.Lock()
+        self._alert_channel_id: str | None = None
+
+    def resolve_alert_channel(self) -> str | None:
+        """The alert channel's id (looked up by name once found); None while unknown."""
+        configured = (self.settings.slack.alert_channel or "").strip()
+        if CHANNEL_ID.match(configured):
+            return configured
+        if self._alert_channel_id is None and configured:
+            try:
+                self._alert_channel_id = self._channel_id(configured.lstrip("#"))
+            except SlackLookupError as exc:
+                log.warning("alert channel not resolved", extra={"reason": str(exc)})
+        return self._alert_channel_id
 
     def command_refusal(self, command: str, user: str, channel: str) -> str | None:
         access = self.settings.slack.command_access.get(command_key(command))
@@ -59,7 +75,13 @@ class Access:
     def button_refusal(self, user: str, clicked_in: str) -> str | None:
         """Why ``user`` may not press alert buttons, or None."""
         access = self.settings.slack.command_access.get("alert-buttons")
-        channel = self.alert_channel(clicked_in)
+        channel = self.alert_channel()
+        if channel is None:
+            name = self.settings.slack.alert_channel or "(not set)"
+            return (
+                f"membership of the alert channel {name} cannot be checked (no such channel "
+                "visible to the bot); ask your admin to set the alert channel to its id (C...)"
+            )
         try:
             reason = refusal(access, user, clicked_in, self.group_members)
             if reason is None and user not in self.channel_members(channel):
@@ -68,13 +90,31 @@ class Access:
             reason = f"membership of <#{channel}> could not be checked ({exc})"
         return reason
 
-    def alert_channel(self, fallback: str) -> str:
-        """The alert channel's id: the setting when it is an id, else where alerts went."""
-        configured = self.settings.slack.alert_channel or ""
-        if CHANNEL_ID.match(configured):
-            return configured
-        posted = sorted(self.threads.channels())
-        return posted[0] if posted else fallback
+    def alert_channel(self) -> str | None:
+        """The alert channel's id: the setting when it is an id, else the id of its name,
+        else the one channel alerts were posted to; None when none of these is known."""
+        resolved = self.resolve_alert_channel()
+        if resolved is not None:
+            return resolved
+        posted = self.threads.channels()
+        return next(iter(posted)) if len(posted) == 1 else None
+
+    def _channel_id(self, name: str) -> str | None:
+        cursor = None
+        while True:
+            answer = self._call(
+                self.client.conversations_list,
+                types="public_channel,private_channel",
+                exclude_archived=True,
+                limit=1000,
+                cursor=cursor,
+            )
+            for channel in answer.get("channels") or []:
+                if isinstance(channel, dict) and channel.get("name") == name:
+                    return str(channel.get("id"))
+            cursor = (answer.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return None
 
     def channel_members(self, channel: str) -> set[str]:
         return self._cached(f"channel:{channel}", lambda: self._channel_members(channel))

@@ -10,9 +10,8 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
-from slack_bolt import App
+from slack_bolt import App, BoltResponse
 from slack_bolt.error import BoltError
 
 from bot.config.settings import Settings
@@ -31,9 +30,6 @@ from bot.entrypoints.slack.services import Services
 log = logging.getLogger(__name__)
 
 Register = Callable[[App, Services], None]
-
-# Bolt runs acks and lazy listeners on one pool; slow asks must never hold an ack back.
-LISTENER_THREADS = 64
 
 # Order matters only for middleware: dedupe first, then listeners.
 LISTENERS: list[Register] = [
@@ -72,11 +68,9 @@ def build_app(
             client=services.slack,
             signing_secret=signing_secret,
             process_before_response=process_before_response,
-            # Acks and lazy work share Bolt's listener pool: make it wide enough that slow
-            # asks in flight never queue an ack past Slack's 3-second limit.
-            listener_executor=ThreadPoolExecutor(
-                max_workers=LISTENER_THREADS, thread_name_prefix="bolt-listener"
-            ),
+            # Acks and lazy work share Bolt's listener pool: wide enough that slow asks in
+            # flight never queue an ack past Slack's 3-second limit, and drained on shutdown.
+            listener_executor=services.workers.listeners,
         )
     except BoltError as exc:
         raise SlackAppError(f"Slack rejected the bot token: {_reason(exc)}") from None
@@ -87,10 +81,31 @@ def build_app(
         ) from None
     # Bolt logs the body of a request whose signature fails at INFO; bodies may hold prompts.
     logging.getLogger("slack_bolt.RequestVerification").setLevel(logging.WARNING)
+    services.access.resolve_alert_channel()  # a #name is looked up once, at start-up
     for register in LISTENERS:
         register(app, services)
+    app.error(malformed_is_400)
     hush_bolt()
     return app
+
+
+MALFORMED = (TypeError, ValueError, KeyError, IndexError, AttributeError)
+
+
+def malformed_is_400(error: Exception) -> BoltResponse | None:
+    """A payload shape that a listener could not read gets 400, not Bolt's 500; the log
+    names the error and where it was raised, never the body."""
+    frame = error.__traceback__
+    while frame is not None and frame.tb_next is not None:
+        frame = frame.tb_next
+    where = f"{frame.tb_frame.f_code.co_filename}:{frame.tb_lineno}" if frame else "?"
+    if isinstance(error, MALFORMED):
+        log.warning(
+            "Slack payload not understood", extra={"error": type(error).__name__, "at": where}
+        )
+        return BoltResponse(status=400, body="malformed request")
+    log.error("Slack request failed", extra={"error": type(error).__name__, "at": where})
+    return None
 
 
 def hush_bolt() -> None:

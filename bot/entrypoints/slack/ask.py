@@ -14,7 +14,6 @@ ask runs there.
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -30,7 +29,6 @@ from bot.app.ask.service import AskOutcome, AskService, Refused
 from bot.entrypoints.slack.services import Services
 
 log = logging.getLogger(__name__)
-ASK_WORKERS = 16  # asks talking to Bedrock at once per process; more wait their turn
 
 
 def register(app: App, services: Services) -> None:
@@ -41,17 +39,14 @@ def register(app: App, services: Services) -> None:
         try:
             request = asks.parse(command.get("text", ""))
             asks.check_channel(command.get("channel_id", ""))
+            asks.check_models(request)
         except (AskUsageError, Refused) as exc:
             ack(text=f":warning: {exc}")
             return
         names = ", ".join(f"`{model}`" for model in request.models)
         ack(text=f":hourglass_flowing_sand: Asking {names}…")
 
-    workers = (
-        None
-        if app.process_before_response
-        else ThreadPoolExecutor(max_workers=ASK_WORKERS, thread_name_prefix="genai-ask")
-    )
+    workers = None if app.process_before_response else services.workers.asks
 
     def answer(command: dict[str, Any], client: WebClient, respond: Respond) -> None:
         if workers is None:
@@ -72,14 +67,15 @@ def register(app: App, services: Services) -> None:
         try:
             request = asks.parse(command.get("text", ""))
             asks.check_channel(caller.channel)
+            asks.check_models(request)
         except (AskUsageError, Refused):
             return  # the ack already said why
         try:
-            asks.admit(request, caller, now)
+            hold = asks.admit(request, caller, now)
         except Refused as exc:
             respond(text=f":no_entry: {exc}", response_type="ephemeral")
             return
-        outcomes = asks.answer(request, caller, now)
+        outcomes = asks.answer(request, caller, now, hold)
         try:
             post(client, asks, request, caller, outcomes, respond, now)
         except SlackApiError as exc:

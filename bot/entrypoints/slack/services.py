@@ -20,6 +20,8 @@ from bot.app.ports import Clock, StateStore
 from bot.app.stats.collect import Sources
 from bot.config.settings import Settings
 from bot.entrypoints.slack.access import Access
+from bot.entrypoints.slack.gate import SlackGate
+from bot.entrypoints.slack.workers import Workers
 
 
 @dataclass
@@ -36,6 +38,8 @@ class Services:
     feedback: FeedbackService
     stats: Sources
     delivery: Delivery
+    gate: SlackGate
+    workers: Workers
 
     @property
     def alerts(self) -> AlertStore:
