@@ -29,6 +29,7 @@ def verdicts(
     rule: LatencySpikeRule,
     latency: Sequence[MetricPoint],
     invocations: Mapping[datetime, float] | None,
+    period_seconds: int = 300,
 ) -> list[PeriodVerdict]:
     """One verdict per latency period. With ``invocations`` None, traffic is not checked."""
     history: deque[float] = deque(maxlen=rule.baseline_periods)
