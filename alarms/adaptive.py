@@ -42,6 +42,8 @@ class BaselineSettings(Frozen):
     profile_days: int = 7
     profile_weeks: int = 4
     profile_gain: float = 0.8
+    tail_quantile: float = 0.99  # the margin also clears this quantile of recent residuals
+    tail_periods: int = 2016
     breach_periods: int = 3  # hysteresis holds once this many of
     eval_periods: int = 5  # the last ``eval_periods`` crossed the threshold
     calm_to_reset: int = 3  # ...until this many periods in a row are below the lower one
@@ -59,6 +61,7 @@ class BaselineState(BaseModel):
     open_weights: list[float] = Field(default_factory=list)
     residuals: dict[Shape, list[float]] = Field(default_factory=dict)
     spreads: dict[Shape, float] = Field(default_factory=dict)  # refreshed each hour
+    tails: dict[Shape, float] = Field(default_factory=dict)  # refreshed each hour
     crossed: list[bool] = Field(default_factory=list)  # the last periods above threshold
     holding: bool = False  # breaching on the lower threshold (hysteresis)
     hold_calm: int = 0  # periods in a row below the lower threshold while holding
@@ -109,11 +112,14 @@ def _step(
         if s.ceiling is not None and sample.value > s.ceiling:
             return PeriodVerdict(sample.timestamp, Verdict.BREACH, sample.value, s.ceiling)
         _remember(s, st, sample, usuals)
+        _observe(s, st, sample.value, usuals)
         return PeriodVerdict(sample.timestamp, Verdict.MISSING, sample.value)
     shape = _best_shape(s, st, usuals)
     usual = usuals[shape]
-    spread = st.spreads.get(shape, 0.0) * _widening(st, sample.weight)
-    margin = max(s.relative * abs(usual), s.absolute, s.mad_multiplier * spread)
+    widen = _widening(st, sample.weight)
+    spread = st.spreads.get(shape, 0.0) * widen
+    tail = st.tails.get(shape, 0.0) * widen
+    margin = max(s.relative * abs(usual), s.absolute, s.mad_multiplier * spread, tail)
     threshold = max(s.floor, usual + margin)
     lower = max(s.floor, usual + s.hysteresis * margin)
     if s.ceiling is not None:
@@ -121,6 +127,7 @@ def _step(
     breach = _hysteresis(s, st, sample.value > threshold, sample.value > lower)
     if not breach:
         _remember(s, st, sample, usuals)
+    _observe(s, st, sample.value, usuals)
     _track_shift(s, st, sample, epoch, elevated=breach, usual=usual)
     return PeriodVerdict(
         sample.timestamp,
@@ -155,15 +162,17 @@ def _close_hour(s: BaselineSettings, st: BaselineState, hour: int) -> None:
     keep = hour - WEEK_HOURS * s.profile_weeks - 1
     st.hours = {h: v for h, v in st.hours.items() if h >= keep}
     st.open_hour, st.open_values, st.open_weights = hour, [], []
-    _refresh_spreads(st)
+    _refresh_spreads(s, st)
 
 
-def _refresh_spreads(st: BaselineState) -> None:
+def _refresh_spreads(s: BaselineSettings, st: BaselineState) -> None:
+    for shape, residuals in st.residuals.items():
+        if len(residuals) >= s.baseline_periods // 2:
+            centre, st.spreads[shape] = median_and_mad(residuals)
+            ranked = sorted(residuals)
+            st.tails[shape] = ranked[int(s.tail_quantile * (len(ranked) - 1))] - centre
     if st.recent:
         st.spreads[Shape.FLAT] = median_and_mad(st.recent)[1]
-    for shape, residuals in st.residuals.items():
-        if residuals:
-            st.spreads[shape] = median_and_mad(residuals)[1]
 
 
 def _usuals(s: BaselineSettings, st: BaselineState, hour: int) -> dict[Shape, float]:
@@ -206,10 +215,16 @@ def _remember(
     if sample.weight is not None:
         st.open_weights.append(sample.weight)
         st.traffic = [*st.traffic[-(cap - 1) :], sample.weight]
-    for shape in (Shape.DAILY, Shape.WEEKLY):
-        if shape in usuals:
-            kept = st.residuals.get(shape, [])[-(cap - 1) :]
-            st.residuals[shape] = [*kept, sample.value - usuals[shape]]
+
+
+def _observe(
+    s: BaselineSettings, st: BaselineState, value: float, usuals: dict[Shape, float]
+) -> None:
+    """Every value, breaching or not, joins the residuals that measure the tails."""
+    cap = s.tail_periods
+    for shape, usual in usuals.items():
+        kept = st.residuals.get(shape, [])[-(cap - 1) :]
+        st.residuals[shape] = [*kept, value - usual]
 
 
 def _track_shift(
@@ -239,7 +254,7 @@ def _track_shift(
     st.accepted_at, st.accepted_from, st.accepted_to = epoch, usual, level
     st.shift_since, st.shift_values = None, []
     st.holding, st.crossed, st.hold_calm = False, [], 0
-    _refresh_spreads(st)
+    _refresh_spreads(s, st)
 
 
 def _note(s: BaselineSettings, st: BaselineState, epoch: float) -> str:
