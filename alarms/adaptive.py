@@ -13,73 +13,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import UTC, datetime
-
-from pydantic import BaseModel, Field
 
 from alarms.baseline import median_and_mad
-from alarms.model import Frozen
+from alarms.baseline_state import BaselineSettings, BaselineState, Sample
+from alarms.level_shift import hold, note, track_shift
 from alarms.periods import PeriodVerdict, Verdict
 from alarms.profile import WEEK_HOURS, Shape, describe, hour_of, usual_at, weighted_median
 
+__all__ = ["BaselineSettings", "BaselineState", "Sample", "detect"]
+
 MAX_TRAFFIC_WIDENING = 3.0
-NOTE_HOURS = 24  # how long verdicts mention an accepted level shift
-
-
-class BaselineSettings(Frozen):
-    """How sensitive a baseline is; rules map their own settings onto this."""
-
-    relative: float = 0.5
-    absolute: float = 0.0
-    mad_multiplier: float = 4.0
-    floor: float = -math.inf
-    ceiling: float | None = None  # a static limit that breaches whatever the baseline
-    min_periods: int = 6
-    baseline_periods: int = 288
-    hysteresis: float = 0.5
-    accept_after_minutes: int | None = 360
-    profile_days: int = 7
-    profile_weeks: int = 4
-    profile_gain: float = 0.8
-    tail_quantile: float = 0.99  # the margin also clears this quantile of recent residuals
-    tail_periods: int = 2016
-    breach_periods: int = 3  # hysteresis holds once this many of
-    eval_periods: int = 5  # the last ``eval_periods`` crossed the threshold
-    calm_to_reset: int = 3  # ...until this many periods in a row are below the lower one
-
-
-class BaselineState(BaseModel):
-    """Everything the baseline remembers; serialise with ``model_dump(mode="json")``."""
-
-    last: float | None = None  # epoch seconds of the last point seen
-    recent: list[float] = Field(default_factory=list)  # calm values, newest last
-    traffic: list[float] = Field(default_factory=list)  # calls per calm period
-    hours: dict[int, float] = Field(default_factory=dict)  # clock hour -> its calm median
-    open_hour: int | None = None
-    open_values: list[float] = Field(default_factory=list)
-    open_weights: list[float] = Field(default_factory=list)
-    residuals: dict[Shape, list[float]] = Field(default_factory=dict)
-    spreads: dict[Shape, float] = Field(default_factory=dict)  # refreshed each hour
-    tails: dict[Shape, float] = Field(default_factory=dict)  # refreshed each hour
-    crossed: list[bool] = Field(default_factory=list)  # the last periods above threshold
-    holding: bool = False  # breaching on the lower threshold (hysteresis)
-    hold_calm: int = 0  # periods in a row below the lower threshold while holding
-    shift_since: float | None = None
-    shift_values: list[float] = Field(default_factory=list)
-    calm_run: int = 0
-    accepted_at: float | None = None
-    accepted_from: float = 0.0
-    accepted_to: float = 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class Sample:
-    """One period's value, with its traffic (calls) when known."""
-
-    timestamp: datetime
-    value: float
-    weight: float | None = None
 
 
 def detect(
@@ -124,11 +67,12 @@ def _step(
     lower = max(s.floor, usual + s.hysteresis * margin)
     if s.ceiling is not None:
         threshold, lower = min(threshold, s.ceiling), min(lower, s.ceiling)
-    breach = _hysteresis(s, st, sample.value > threshold, sample.value > lower)
+    breach = hold(s, st, sample.value > threshold, sample.value > lower)
     if not breach:
         _remember(s, st, sample, usuals)
     _observe(s, st, sample.value, usuals)
-    _track_shift(s, st, sample, epoch, elevated=breach, usual=usual)
+    if track_shift(s, st, sample.value, epoch, elevated=breach, usual=usual):
+        _refresh_spreads(s, st)
     return PeriodVerdict(
         sample.timestamp,
         Verdict.BREACH if breach else Verdict.OK,
@@ -136,24 +80,8 @@ def _step(
         threshold,
         usual,
         usual=describe(shape, epoch, len(st.recent) * period / 3600),
-        note=_note(s, st, epoch),
+        note=note(s, st, epoch),
     )
-
-
-def _hysteresis(s: BaselineSettings, st: BaselineState, crossed: bool, above_lower: bool) -> bool:
-    """Breach above the threshold; once ``breach_periods`` of the last ``eval_periods``
-    did, keep breaching above the lower threshold until ``calm_to_reset`` periods are not."""
-    st.crossed = (
-        [*st.crossed[-(s.eval_periods - 1) :], crossed] if s.eval_periods > 1 else [crossed]
-    )
-    if sum(st.crossed) >= s.breach_periods:
-        st.holding = True
-    if not st.holding:
-        return crossed
-    st.hold_calm = 0 if above_lower else st.hold_calm + 1
-    if st.hold_calm >= s.calm_to_reset:
-        st.holding, st.crossed, st.hold_calm = False, [], 0
-    return crossed or above_lower
 
 
 def _close_hour(s: BaselineSettings, st: BaselineState, hour: int) -> None:
@@ -210,11 +138,11 @@ def _remember(
     s: BaselineSettings, st: BaselineState, sample: Sample, usuals: dict[Shape, float]
 ) -> None:
     cap = s.baseline_periods
-    st.recent = [*st.recent[-(cap - 1) :], sample.value]
+    _push(st.recent, sample.value, cap)
     st.open_values.append(sample.value)
     if sample.weight is not None:
         st.open_weights.append(sample.weight)
-        st.traffic = [*st.traffic[-(cap - 1) :], sample.weight]
+        _push(st.traffic, sample.weight, cap)
 
 
 def _observe(
@@ -223,46 +151,10 @@ def _observe(
     """Every value, breaching or not, joins the residuals that measure the tails."""
     cap = s.tail_periods
     for shape, usual in usuals.items():
-        kept = st.residuals.get(shape, [])[-(cap - 1) :]
-        st.residuals[shape] = [*kept, value - usual]
+        _push(st.residuals.setdefault(shape, []), value - usual, cap)
 
 
-def _track_shift(
-    s: BaselineSettings,
-    st: BaselineState,
-    sample: Sample,
-    epoch: float,
-    *,
-    elevated: bool,
-    usual: float,
-) -> None:
-    if not elevated:
-        st.calm_run += 1
-        if st.calm_run >= s.calm_to_reset:
-            st.shift_since, st.shift_values = None, []
-        return
-    st.calm_run = 0
-    st.shift_since = epoch if st.shift_since is None else st.shift_since
-    st.shift_values = [*st.shift_values[-(s.baseline_periods - 1) :], sample.value]
-    if s.accept_after_minutes is None or epoch - st.shift_since < s.accept_after_minutes * 60:
-        return
-    level = median_and_mad(st.shift_values[-max(s.min_periods, len(st.shift_values) // 2) :])[0]
-    delta = level - usual
-    st.recent = [value + delta for value in st.recent]
-    st.hours = {h: value + delta for h, value in st.hours.items()}
-    st.open_values = [value + delta for value in st.open_values]
-    st.accepted_at, st.accepted_from, st.accepted_to = epoch, usual, level
-    st.shift_since, st.shift_values = None, []
-    st.holding, st.crossed, st.hold_calm = False, [], 0
-    _refresh_spreads(s, st)
-
-
-def _note(s: BaselineSettings, st: BaselineState, epoch: float) -> str:
-    if st.accepted_at is None or epoch - st.accepted_at > NOTE_HOURS * 3600:
-        return ""
-    when = datetime.fromtimestamp(st.accepted_at, UTC)
-    return (
-        f"level shift accepted as the new normal at {when:%Y-%m-%d %H:%M} UTC after "
-        f"{s.accept_after_minutes} min above usual "
-        f"({st.accepted_from:,.0f} -> {st.accepted_to:,.0f})"
-    )
+def _push(ring: list[float], value: float, cap: int) -> None:
+    ring.append(value)
+    if len(ring) > cap:
+        del ring[: len(ring) - cap]

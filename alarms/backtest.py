@@ -70,7 +70,8 @@ def replay_pages(
 ) -> list[PagedState]:
     """``backtest`` followed by the alert lifecycle, with each period's end as ``now``."""
     if isinstance(rule, LatencySpikeRule):
-        states = replay(latency.verdicts(rule, series, None, period_seconds), rule)
+        judged = latency.verdicts(rule, series, None, period_seconds)
+        states = replay(judged, latency.in_time(rule, period_seconds))
     else:
         states = backtest(rule, series)
     alert: Alert | None = None

@@ -16,6 +16,23 @@ from alarms.periods import PeriodVerdict, Verdict, replay
 from alarms.rules import LatencySpikeRule
 
 TREND_POINTS = 24  # two hours of 5-minute periods on the alert's sparkline
+REFERENCE_PERIOD = 300  # the M of N and K calm counts are 5-minute periods
+
+
+def in_time(rule: LatencySpikeRule, period_seconds: int) -> LatencySpikeRule:
+    """``rule`` with its period counts rescaled so they cover the same minutes on a series
+    of ``period_seconds`` periods: 3 of 5 five-minute periods is 1 of 1 hourly period."""
+    if period_seconds == REFERENCE_PERIOD:
+        return rule
+    scale = REFERENCE_PERIOD / max(period_seconds, 1)
+    breach = max(1, round(rule.breach_periods * scale))
+    return rule.model_copy(
+        update={
+            "breach_periods": breach,
+            "eval_periods": max(breach, round(rule.eval_periods * scale)),
+            "resolve_periods": max(1, round(rule.resolve_periods * scale)),
+        }
+    )
 
 
 def settings_for(rule: LatencySpikeRule) -> BaselineSettings:
@@ -32,6 +49,7 @@ def settings_for(rule: LatencySpikeRule) -> BaselineSettings:
         profile_days=rule.profile_days,
         profile_weeks=rule.profile_weeks,
         profile_gain=rule.profile_gain,
+        tail_quantile=rule.tail_quantile,
         breach_periods=rule.breach_periods,
         eval_periods=rule.eval_periods,
         calm_to_reset=rule.resolve_periods,
@@ -61,7 +79,8 @@ def judge(
             skipped.append(PeriodVerdict(point.timestamp, Verdict.MISSING, point.value))
         else:
             samples.append(Sample(point.timestamp, point.value, calls))
-    judged, state = detect(settings_for(rule), state, samples, period_seconds)
+    timed = in_time(rule, period_seconds)
+    judged, state = detect(settings_for(timed), state, samples, period_seconds)
     return sorted([*judged, *skipped], key=lambda v: v.timestamp), state
 
 
@@ -100,7 +119,7 @@ def evaluation_of(
     period_seconds: int,
 ) -> Evaluation:
     """The alert state at the end of ``judged``: value, usual, threshold and onset."""
-    states = replay(judged, rule)
+    states = replay(judged, in_time(rule, period_seconds))
     labels = {"model": model_id}
     if rule.metric != "InvocationLatency":
         labels["metric"] = rule.metric  # a second latency alert per model, e.g. TTFT

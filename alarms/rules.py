@@ -73,6 +73,13 @@ class LatencySpikeRule(RuleBase, MOfN):
         description="A rise that lasts this long is accepted as the new normal and the alert "
         "resolves, saying so; unset: never.",
     )
+    tail_quantile: float = Field(
+        default=0.99,
+        ge=0.5,
+        le=1,
+        description="The margin also clears this quantile of the last week of deviations "
+        "from usual, so a series with large ordinary bursts does not page on each.",
+    )
     profile_days: int = Field(
         default=7, ge=2, description="Days of history behind the time-of-day profile."
     )
