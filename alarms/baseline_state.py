@@ -22,8 +22,8 @@ class BaselineSettings(Frozen):
     ceiling: float | None = None  # a static limit that breaches whatever the baseline
     min_periods: int = 6
     baseline_periods: int = 288
-    hysteresis: float = 0.5
-    accept_after_minutes: int | None = 360
+    hysteresis: float = 0.3
+    accept_after_minutes: int | None = 180
     profile_days: int = 7
     profile_weeks: int = 4
     profile_gain: float = 0.8

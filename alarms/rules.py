@@ -61,14 +61,14 @@ class LatencySpikeRule(RuleBase, MOfN):
         description="Also judge TimeToFirstToken (same margins) where a model publishes it.",
     )
     hysteresis: float = Field(
-        default=0.5,
+        default=0.3,
         ge=0,
         le=1,
         description="While breaching, a period stays a breach until it falls below usual plus "
         "this share of the margin (1 = no hysteresis).",
     )
     accept_shift_after_minutes: int | None = Field(
-        default=360,
+        default=180,
         ge=5,
         description="A rise that lasts this long is accepted as the new normal and the alert "
         "resolves, saying so; unset: never.",

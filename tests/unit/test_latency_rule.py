@@ -74,7 +74,10 @@ def test_static_ceiling_fires_without_history() -> None:
 
 
 def test_long_incident_does_not_become_the_new_normal() -> None:
-    assert run([*CALM, *([2600] * 40)]).firing is True
+    # 2.5 hours: still an incident; the default accepts a shift after 3 hours
+    assert run([*CALM, *([2600] * 30)]).firing is True
+    never = LatencySpikeRule(accept_shift_after_minutes=None)
+    assert run([*CALM, *([2600] * 100)], rule=never).firing is True
 
 
 def test_no_data_at_all() -> None:
