@@ -23,7 +23,7 @@ class BaselineSettings(Frozen):
     min_periods: int = 6
     baseline_periods: int = 288
     hysteresis: float = 0.3
-    accept_after_minutes: int | None = 180
+    accept_after_minutes: int | None = 360
     profile_days: int = 7
     profile_weeks: int = 4
     profile_gain: float = 0.8

@@ -68,7 +68,7 @@ class LatencySpikeRule(RuleBase, MOfN):
         "this share of the margin (1 = no hysteresis).",
     )
     accept_shift_after_minutes: int | None = Field(
-        default=180,
+        default=360,
         ge=5,
         description="A rise that lasts this long is accepted as the new normal and the alert "
         "resolves, saying so; unset: never.",

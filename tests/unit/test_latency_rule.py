@@ -74,7 +74,7 @@ def test_static_ceiling_fires_without_history() -> None:
 
 
 def test_long_incident_does_not_become_the_new_normal() -> None:
-    # 2.5 hours: still an incident; the default accepts a shift after 3 hours
+    # 2.5 hours: still an incident; the default accepts a shift after 6 hours
     assert run([*CALM, *([2600] * 30)]).firing is True
     never = LatencySpikeRule(accept_shift_after_minutes=None)
     assert run([*CALM, *([2600] * 100)], rule=never).firing is True
