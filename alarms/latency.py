@@ -1,66 +1,97 @@
-"""The latency-spike rule: each period against the model's own trailing baseline."""
+"""The latency-spike rule: each period against the model's own adaptive baseline.
+
+The baseline (``alarms.adaptive``) knows the model's usual latency for the hour, how far it
+usually strays, and accepts a lasting shift as the new normal; this module maps the rule's
+settings onto it, skips periods with too little traffic and turns verdicts into an alert.
+"""
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from alarms.baseline import threshold_above
+from alarms.adaptive import BaselineSettings, BaselineState, Sample, detect
 from alarms.model import Evaluation, MetricPoint
 from alarms.periods import PeriodVerdict, Verdict, replay
 from alarms.rules import LatencySpikeRule
 
 TREND_POINTS = 24  # two hours of 5-minute periods on the alert's sparkline
+REFERENCE_PERIOD = 300  # the M of N and K calm counts are 5-minute periods
 
 
-def threshold_for(rule: LatencySpikeRule, history: Sequence[float]) -> tuple[float, float] | None:
-    """(threshold, baseline) from calm history, or None while history is too short."""
-    return threshold_above(
-        history,
-        rule.min_baseline_periods,
+def in_time(rule: LatencySpikeRule, period_seconds: int) -> LatencySpikeRule:
+    """``rule`` with its period counts rescaled so they cover the same minutes on a series
+    of ``period_seconds`` periods: 3 of 5 five-minute periods is 1 of 1 hourly period."""
+    if period_seconds == REFERENCE_PERIOD:
+        return rule
+    scale = REFERENCE_PERIOD / max(period_seconds, 1)
+    breach = max(1, round(rule.breach_periods * scale))
+    return rule.model_copy(
+        update={
+            "breach_periods": breach,
+            "eval_periods": max(breach, round(rule.eval_periods * scale)),
+            "resolve_periods": max(1, round(rule.resolve_periods * scale)),
+        }
+    )
+
+
+def settings_for(rule: LatencySpikeRule) -> BaselineSettings:
+    """The baseline settings of ``rule``."""
+    return BaselineSettings(
         relative=rule.relative_margin,
         absolute=rule.absolute_margin_ms,
         mad_multiplier=rule.mad_multiplier,
+        ceiling=rule.max_ms,
+        min_periods=rule.min_baseline_periods,
+        baseline_periods=rule.baseline_periods,
+        hysteresis=rule.hysteresis,
+        accept_after_minutes=rule.accept_shift_after_minutes,
+        profile_days=rule.profile_days,
+        profile_weeks=rule.profile_weeks,
+        profile_gain=rule.profile_gain,
+        tail_quantile=rule.tail_quantile,
+        breach_periods=rule.breach_periods,
+        eval_periods=rule.eval_periods,
+        calm_to_reset=rule.resolve_periods,
     )
+
+
+def judge(
+    rule: LatencySpikeRule,
+    state: BaselineState | None,
+    latency: Sequence[MetricPoint],
+    invocations: Mapping[datetime, float] | None,
+    period_seconds: int = 300,
+) -> tuple[list[PeriodVerdict], BaselineState]:
+    """Verdicts for the periods newer than ``state``, and the state to keep for next time.
+
+    With ``invocations`` None traffic is not checked; otherwise a period with fewer than
+    ``min_invocations`` calls gets no verdict and the others are weighted by their calls.
+    """
+    skipped: list[PeriodVerdict] = []
+    samples: list[Sample] = []
+    after = None if state is None else state.last
+    for point in latency:
+        if after is not None and point.timestamp.timestamp() <= after:
+            continue
+        calls = None if invocations is None else invocations.get(point.timestamp, 0.0)
+        if calls is not None and calls < rule.min_invocations:
+            skipped.append(PeriodVerdict(point.timestamp, Verdict.MISSING, point.value))
+        else:
+            samples.append(Sample(point.timestamp, point.value, calls))
+    timed = in_time(rule, period_seconds)
+    judged, state = detect(settings_for(timed), state, samples, period_seconds)
+    return sorted([*judged, *skipped], key=lambda v: v.timestamp), state
 
 
 def verdicts(
     rule: LatencySpikeRule,
     latency: Sequence[MetricPoint],
     invocations: Mapping[datetime, float] | None,
+    period_seconds: int = 300,
 ) -> list[PeriodVerdict]:
-    """One verdict per latency period. With ``invocations`` None, traffic is not checked."""
-    history: deque[float] = deque(maxlen=rule.baseline_periods)
-    out: list[PeriodVerdict] = []
-    for point in sorted(latency, key=lambda p: p.timestamp):
-        traffic = None if invocations is None else invocations.get(point.timestamp, 0.0)
-        if traffic is not None and traffic < rule.min_invocations:
-            out.append(PeriodVerdict(point.timestamp, Verdict.MISSING, point.value))
-            continue
-        limits = threshold_for(rule, list(history))
-        ceiling = rule.max_ms
-        threshold = limits[0] if limits else None
-        if ceiling is not None:
-            threshold = ceiling if threshold is None else min(threshold, ceiling)
-        baseline = limits[1] if limits else None
-        if threshold is None:
-            out.append(PeriodVerdict(point.timestamp, Verdict.MISSING, point.value))
-            history.append(point.value)
-            continue
-        breach = point.value > threshold
-        out.append(
-            PeriodVerdict(
-                point.timestamp,
-                Verdict.BREACH if breach else Verdict.OK,
-                point.value,
-                threshold,
-                baseline,
-            )
-        )
-        if not breach:
-            history.append(point.value)
-    return out
+    """One verdict per latency period, from a fresh baseline."""
+    return judge(rule, None, latency, invocations, period_seconds)[0]
 
 
 def evaluate(
@@ -71,8 +102,24 @@ def evaluate(
     period_seconds: int,
 ) -> Evaluation:
     """Whether ``model_id`` has a latency spike at the end of the data."""
-    judged = verdicts(rule, latency, invocations)
-    states = replay(judged, rule)
+    return evaluation_of(
+        rule,
+        model_id,
+        verdicts(rule, latency, invocations, period_seconds),
+        invocations,
+        period_seconds,
+    )
+
+
+def evaluation_of(
+    rule: LatencySpikeRule,
+    model_id: str,
+    judged: Sequence[PeriodVerdict],
+    invocations: Mapping[datetime, float],
+    period_seconds: int,
+) -> Evaluation:
+    """The alert state at the end of ``judged``: value, usual, threshold and onset."""
+    states = replay(judged, in_time(rule, period_seconds))
     labels = {"model": model_id}
     if rule.metric != "InvocationLatency":
         labels["metric"] = rule.metric  # a second latency alert per model, e.g. TTFT
@@ -83,7 +130,16 @@ def evaluate(
     value = last.value or 0.0
     baseline = last.baseline
     ratio = f"{value / baseline:.1f}x usual" if baseline else "no baseline yet"
-    summary = f"{rule.metric} {value:,.0f} ms ({ratio})"
+    details = {
+        "metric": rule.metric,
+        "period_seconds": str(period_seconds),
+        "invocations": f"{invocations.get(last.timestamp, 0):.0f}",
+        "trend": trend(judged),
+    }
+    if baseline is not None and last.usual:
+        details["usual"] = f"{last.usual}: {baseline:,.0f} ms"
+    if last.note:
+        details["level_shift"] = last.note
     return Evaluation(
         rule=rule.kind,
         labels=labels,
@@ -95,15 +151,10 @@ def evaluate(
         unit="ms",
         onset=final.since,
         period_end=last.timestamp,
-        summary=summary,
+        summary=f"{rule.metric} {value:,.0f} ms ({ratio})",
         repeat_interval_minutes=rule.repeat_interval_minutes,
         refire_cooldown_minutes=rule.refire_cooldown_minutes,
-        details={
-            "metric": rule.metric,
-            "period_seconds": str(period_seconds),
-            "invocations": f"{invocations.get(last.timestamp, 0):.0f}",
-            "trend": trend(judged),
-        },
+        details=details,
     )
 
 

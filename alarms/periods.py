@@ -24,6 +24,8 @@ class PeriodVerdict:
     value: float | None = None
     threshold: float | None = None
     baseline: float | None = None
+    usual: str = ""  # what the baseline means here, e.g. "usual for Monday 14:00"
+    note: str = ""  # anything else the rule wants said, e.g. an accepted level shift
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,6 +60,39 @@ class LatencySpikeRule(RuleBase, MOfN):
         default=True,
         description="Also judge TimeToFirstToken (same margins) where a model publishes it.",
     )
+    hysteresis: float = Field(
+        default=0.3,
+        ge=0,
+        le=1,
+        description="While breaching, a period stays a breach until it falls below usual plus "
+        "this share of the margin (1 = no hysteresis).",
+    )
+    accept_shift_after_minutes: int | None = Field(
+        default=360,
+        ge=5,
+        description="A rise that lasts this long is accepted as the new normal and the alert "
+        "resolves, saying so; unset: never.",
+    )
+    tail_quantile: float = Field(
+        default=0.99,
+        ge=0.5,
+        le=1,
+        description="The margin also clears this quantile of the last week of deviations "
+        "from usual, so a series with large ordinary bursts does not page on each.",
+    )
+    profile_days: int = Field(
+        default=7, ge=2, description="Days of history behind the time-of-day profile."
+    )
+    profile_weeks: int = Field(
+        default=4, ge=2, description="Weeks of history behind the day-of-week profile."
+    )
+    profile_gain: float = Field(
+        default=0.8,
+        gt=0,
+        le=1,
+        description="A profile is used when it narrows the spread of the calm values to "
+        "this share of the simpler baseline's or less.",
+    )
 
 
 class FeedbackDropRule(RuleBase):

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from alarms import latency
+from alarms.model import MetricPoint
 from alarms.rules import LatencySpikeRule
 from tests.support.series import PERIOD, T0, points, traffic
 
 CALM = [1000, 1040, 980, 1010, 995, 1020, 990, 1005, 1030, 970, 1000, 1015]
+HOUR = timedelta(hours=1)
 RULE = LatencySpikeRule()  # 3 of 5 to fire, 3 calm to resolve, 50% / 400 ms margins
 
 
@@ -70,7 +74,10 @@ def test_static_ceiling_fires_without_history() -> None:
 
 
 def test_long_incident_does_not_become_the_new_normal() -> None:
-    assert run([*CALM, *([2600] * 40)]).firing is True
+    # 2.5 hours: still an incident; the default accepts a shift after 6 hours
+    assert run([*CALM, *([2600] * 30)]).firing is True
+    never = LatencySpikeRule(accept_shift_after_minutes=None)
+    assert run([*CALM, *([2600] * 100)], rule=never).firing is True
 
 
 def test_no_data_at_all() -> None:
@@ -83,3 +90,23 @@ def test_alert_carries_the_recent_trend_for_its_sparkline() -> None:
     values = result.details["trend"].split(",")
     assert len(values) == 24
     assert values[-3:] == ["2600", "2700", "2650"] and values[0] == str(CALM[3])
+
+
+@pytest.mark.parametrize(
+    ("period_seconds", "counts"),
+    [(300, (3, 5, 3)), (60, (15, 25, 15)), (600, (2, 2, 2)), (3600, (1, 1, 1))],
+)
+def test_period_counts_mean_the_same_minutes_on_any_period(
+    period_seconds: int, counts: tuple[int, int, int]
+) -> None:
+    timed = latency.in_time(RULE, period_seconds)
+    assert (timed.breach_periods, timed.eval_periods, timed.resolve_periods) == counts
+
+
+def test_one_slow_hour_of_an_hourly_series_fires() -> None:
+    hourly = [MetricPoint(timestamp=T0 + HOUR * i, value=v) for i, v in enumerate(CALM * 2)]
+    spike = MetricPoint(timestamp=T0 + HOUR * 24, value=5000)
+    result = latency.evaluate(RULE, "m", [*hourly, spike], {}, 3600)
+    assert result.firing is False  # no traffic: no verdict
+    calls = {p.timestamp: 100.0 for p in [*hourly, spike]}
+    assert latency.evaluate(RULE, "m", [*hourly, spike], calls, 3600).firing is True

@@ -1,24 +1,44 @@
-"""`genai-ops backtest`: a CSV series through a rule, as the poller would judge it."""
+"""`genai-ops backtest`: a CSV series through a rule, as the poller would judge it.
+
+Real exports are accepted as they come: rows in any order, repeated timestamps (the last row
+of each wins), uneven steps and gaps, blank values. Only unreadable input is an error.
+"""
 
 from __future__ import annotations
 
 import csv
 import math
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
-from itertools import pairwise
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TextIO
 
-from alarms.backtest import BACKTEST_RULES, backtest
+from alarms.backtest import BACKTEST_RULES, replay_pages
 from alarms.model import MetricPoint
 from alarms.rules import Rule, default_rules
+from alarms.series import resample, typical_step
 
 
 class BacktestError(ValueError):
     """The input cannot be replayed; the message names the line and what to fix."""
 
 
-Row = tuple[str, str, datetime, float | None]  # timestamp as given, value as given, parsed
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One distinct input timestamp: its text and value as given, and what they parse to."""
+
+    stamp: str
+    raw: str
+    moment: datetime
+    value: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """The rows of a CSV in time order, one per distinct timestamp."""
+
+    rows: list[Row]
+    repeated: int  # rows dropped because a later row had the same timestamp
 
 
 def pick_rule(kind: str, rules: Iterable[Rule]) -> Rule:
@@ -33,57 +53,58 @@ def pick_rule(kind: str, rules: Iterable[Rule]) -> Rule:
     raise BacktestError(f"no rule of kind {kind!r}")
 
 
-def read_rows(source: TextIO, name: str) -> list[Row]:
-    """Rows of a ``timestamp,value`` CSV, checked: increasing, evenly spaced timestamps."""
+def read_series(source: TextIO, name: str) -> Series:
+    """The rows of a ``timestamp,value`` CSV, sorted by time, the last of repeats kept."""
     reader = csv.reader(source)
     header = next(reader, None)
     if header is None or [h.strip().lower() for h in header[:2]] != ["timestamp", "value"]:
         raise BacktestError(f"{name} line 1: the header must be timestamp,value (got {header})")
-    rows: list[Row] = []
+    by_moment: dict[datetime, Row] = {}
+    count = 0
     for line, fields in enumerate(reader, start=2):
         if not fields or not "".join(fields).strip():
             continue
         if len(fields) < 2:
             raise BacktestError(f"{name} line {line}: expected timestamp,value")
         stamp, raw = fields[0].strip(), fields[1].strip()
-        rows.append((fields[0], fields[1], _moment(stamp, name, line), _number(raw, name, line)))
-        if len(rows) > 1 and rows[-1][2] <= rows[-2][2]:
-            raise BacktestError(f"{name} line {line}: timestamps must increase ({stamp})")
-    if not rows:
+        moment = _moment(stamp, name, line)
+        by_moment[moment] = Row(fields[0], fields[1], moment, _number(raw, name, line))
+        count += 1
+    if not by_moment:
         raise BacktestError(f"{name}: no data rows")
-    period_of(rows, name)
-    return rows
+    rows = [by_moment[moment] for moment in sorted(by_moment)]
+    return Series(rows, count - len(rows))
 
 
-def period_of(rows: list[Row], name: str) -> timedelta:
-    """The series' period: the smallest step; every step must be a whole number of them."""
-    steps = [b[2] - a[2] for a, b in pairwise(rows)]
-    if not steps:
-        return timedelta(minutes=5)
-    period = min(steps)
-    for index, step in enumerate(steps):
-        if step % period:
-            raise BacktestError(
-                f"{name} line {index + 3}: timestamps are not evenly spaced "
-                f"(step {step} is not a multiple of {period})"
-            )
-    return period
+def run_backtest(rule: Rule, rows: list[Row], out: TextIO, period_seconds: int | None) -> int:
+    """Write ``timestamp,value,firing,onset`` for every row; returns the pages sent.
 
-
-def run_backtest(rule: Rule, rows: list[Row], out: TextIO) -> int:
-    """Write ``timestamp,value,firing,onset`` for every input row; returns alerts started."""
-    series = [MetricPoint(timestamp=r[2], value=r[3]) for r in rows if r[3] is not None]
-    states = {state.timestamp: state for state in backtest(rule, series)}
+    With ``period_seconds`` the values are first averaged into periods of that length;
+    every row then reports the state of its period.
+    """
+    points = [MetricPoint(timestamp=r.moment, value=r.value) for r in rows if r.value is not None]
+    period = period_seconds or typical_step(r.moment for r in rows)
+    if period_seconds:
+        points = resample(points, period_seconds)
+    states = {state.timestamp: state for state in replay_pages(rule, points, period)}
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["timestamp", "value", "firing", "onset"])
-    firing, started = False, 0
-    for stamp, raw, moment, _ in rows:
-        state = states.get(moment)
-        onset = bool(state and state.onset)
+    firing, pages = False, 0
+    reported: set[datetime] = set()
+    for row in rows:
+        key = _period_start(row.moment, period_seconds) if period_seconds else row.moment
+        state = states.get(key)
+        onset = bool(state and state.page and key not in reported)
+        reported.add(key)
         firing = state.firing if state else firing  # a gap keeps the state
-        started += onset
-        writer.writerow([stamp, raw, int(firing), int(onset)])
-    return started
+        pages += onset
+        writer.writerow([row.stamp, row.raw, int(firing), int(onset)])
+    return pages
+
+
+def _period_start(moment: datetime, period_seconds: int) -> datetime:
+    epoch = int(moment.timestamp())
+    return datetime.fromtimestamp(epoch - epoch % period_seconds, UTC)
 
 
 def _moment(text: str, name: str, line: int) -> datetime:

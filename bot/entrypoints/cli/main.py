@@ -119,21 +119,32 @@ def slack_options(name: str, command: argparse.ArgumentParser) -> None:
 
 
 def cmd_backtest(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.entrypoints.cli.backtest import BacktestError, pick_rule, read_rows, run_backtest
+    from bot.entrypoints.cli.backtest import BacktestError, pick_rule, read_series, run_backtest
 
     try:
         rule = pick_rule(args.rule, settings.rules)
+        if args.period is not None and args.period <= 0:
+            raise BacktestError(f"--period must be a positive number of seconds ({args.period})")
         if args.csv == "-":
-            rows = read_rows(sys.stdin, "stdin")
+            series = read_series(sys.stdin, "stdin")
         else:
             with open(args.csv, newline="", encoding="utf-8-sig") as handle:
-                rows = read_rows(handle, args.csv)
-        started = run_backtest(rule, rows, sys.stdout)
+                series = read_series(handle, args.csv)
+        if series.repeated:
+            print(
+                f"genai-ops backtest: warning: {args.csv}: {series.repeated} repeated "
+                "timestamp(s); the last row of each was kept",
+                file=sys.stderr,
+            )
+        started = run_backtest(rule, series.rows, sys.stdout, args.period)
     except (BacktestError, OSError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        reason = str(exc)
+        if isinstance(exc, OSError) and exc.strerror:
+            reason = f"{exc.filename or args.csv}: {exc.strerror}"
         print(f"genai-ops backtest: {reason}", file=sys.stderr)
         return 2
-    log.debug("backtest done", extra={"rule": rule.kind, "rows": len(rows), "alerts": started})
+    rows = len(series.rows)
+    log.debug("backtest done", extra={"rule": rule.kind, "rows": rows, "pages": started})
     return 0
 
 
@@ -141,9 +152,29 @@ def backtest_options(name: str, command: argparse.ArgumentParser) -> None:
     if name == "backtest":
         from alarms.backtest import BACKTEST_RULES
 
-        command.add_argument("--rule", required=True, choices=sorted(BACKTEST_RULES))
+        kinds = "; ".join(f"{kind}: {what}" for kind, what in BACKTEST_RULES.items())
         command.add_argument(
-            "--csv", required=True, metavar="FILE", help="timestamp,value CSV ('-': stdin)"
+            "--rule",
+            required=True,
+            choices=sorted(BACKTEST_RULES),
+            help=f"the rule to replay (your configured one, else its default). Values: {kinds}",
+        )
+        command.add_argument(
+            "--csv",
+            required=True,
+            metavar="FILE",
+            help="CSV with a header timestamp,value ('-': stdin). Timestamps ISO 8601 or "
+            "YYYY-MM-DD HH:MM:SS (UTC unless an offset is given), rows in any order; a repeated "
+            "timestamp keeps its last row; steps may be uneven and have gaps; a blank value is "
+            "skipped. Prints timestamp,value,firing,onset, one row per distinct timestamp "
+            "(echoed as given); onset=1 marks a new page (a top-level Slack message) after the "
+            "alert lifecycle (re-fire cooldown; repeats go in the thread)",
+        )
+        command.add_argument(
+            "--period",
+            type=int,
+            metavar="SECONDS",
+            help="average the values into periods of this many seconds first",
         )
 
 

@@ -1,0 +1,67 @@
+"""What the adaptive baseline is told (settings) and what it remembers (state)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from alarms.model import Frozen
+from alarms.profile import Shape
+
+
+class BaselineSettings(Frozen):
+    """How sensitive a baseline is; rules map their own settings onto this."""
+
+    relative: float = 0.5
+    absolute: float = 0.0
+    mad_multiplier: float = 4.0
+    floor: float = -math.inf
+    ceiling: float | None = None  # a static limit that breaches whatever the baseline
+    min_periods: int = 6
+    baseline_periods: int = 288
+    hysteresis: float = 0.3
+    accept_after_minutes: int | None = 360
+    profile_days: int = 7
+    profile_weeks: int = 4
+    profile_gain: float = 0.8
+    tail_quantile: float = 0.99  # the margin also clears this quantile of recent residuals
+    tail_periods: int = 2016
+    breach_periods: int = 3  # hysteresis holds once this many of
+    eval_periods: int = 5  # the last ``eval_periods`` crossed the threshold
+    calm_to_reset: int = 3  # ...until this many periods in a row are below the lower one
+
+
+class BaselineState(BaseModel):
+    """Everything the baseline remembers; serialise with ``model_dump(mode="json")``."""
+
+    last: float | None = None  # epoch seconds of the last point seen
+    recent: list[float] = Field(default_factory=list)  # calm values, newest last
+    traffic: list[float] = Field(default_factory=list)  # calls per calm period
+    hours: dict[int, float] = Field(default_factory=dict)  # clock hour -> its calm median
+    open_hour: int | None = None
+    open_values: list[float] = Field(default_factory=list)
+    open_weights: list[float] = Field(default_factory=list)
+    residuals: dict[Shape, list[float]] = Field(default_factory=dict)
+    spreads: dict[Shape, float] = Field(default_factory=dict)  # refreshed each hour
+    tails: dict[Shape, float] = Field(default_factory=dict)  # refreshed each hour
+    crossed: list[bool] = Field(default_factory=list)  # the last periods above threshold
+    holding: bool = False  # breaching on the lower threshold (hysteresis)
+    hold_calm: int = 0  # periods in a row below the lower threshold while holding
+    shift_since: float | None = None
+    shift_values: list[float] = Field(default_factory=list)
+    calm_run: int = 0
+    accepted_at: float | None = None
+    accepted_from: float = 0.0
+    accepted_to: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """One period's value, with its traffic (calls) when known."""
+
+    timestamp: datetime
+    value: float
+    weight: float | None = None
