@@ -65,10 +65,13 @@ FEATURES: dict[str, Feature] = {
         Feature(
             "cost",
             "read Bedrock invocation logs: budgets, spend, callers and tags",
-            (
-                Grant(("bedrock:GetModelInvocationLoggingConfiguration",)),
-                Grant(("logs:FilterLogEvents",), (LOG_GROUP,)),
-            ),
+            (Grant(("logs:FilterLogEvents",), (LOG_GROUP,)),),
+        ),
+        Feature(
+            "find-logs",
+            "ask Bedrock where invocation logs go (not needed when "
+            "GENAI_OPS_INVOCATION_LOG_GROUP is set, as on Lambda)",
+            (Grant(("bedrock:GetModelInvocationLoggingConfiguration",)),),
         ),
         Feature(
             "pricing",
