@@ -81,13 +81,22 @@ def aws_region(session: boto3.session.Session | None = None) -> str:
     return use_aws_region() or "us-east-1"
 
 
-def client(settings: Settings, service: str, region: str | None = None) -> Any:
-    """A boto3 client whose timeouts and retries fit the poll interval (see clients.py)."""
+INTERACTIVE_READ_SECONDS = 20  # /genai-stats reads up to 30 days of series for a person
+
+
+def client(
+    settings: Settings, service: str, region: str | None = None, *, interactive: bool = False
+) -> Any:
+    """A boto3 client whose timeouts and retries fit the poll interval (see clients.py);
+    ``interactive`` clients (Slack commands) wait longer for large reads."""
+    read = settings.polling.aws_read_timeout_seconds
+    if interactive:
+        read = max(read or 0, INTERACTIVE_READ_SECONDS)
     return aws_client(
         service,
         region=region,
         interval_seconds=settings.polling.interval_seconds,
-        read_timeout=settings.polling.aws_read_timeout_seconds,
+        read_timeout=read,
     )
 
 
@@ -221,8 +230,8 @@ def spend_report(
 
 def stats_sources(settings: Settings, store: StateStore, region: str) -> Sources:
     """What ``/genai-stats`` reads: one CloudWatch reader, one discovery cache, one pricer."""
-    cloudwatch = client(settings, "cloudwatch", region=region)
-    bedrock = client(settings, "bedrock", region=region)
+    cloudwatch = client(settings, "cloudwatch", region=region, interactive=True)
+    bedrock = client(settings, "bedrock", region=region, interactive=True)
     reader = CloudWatchReader(cloudwatch)
     prices = pricer(settings, bedrock)
     return Sources(

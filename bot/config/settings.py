@@ -75,7 +75,10 @@ class Settings(BaseSettings):
         default_factory=dict,
         description="Short name to model id, e.g. sonnet = anthropic.claude-3-5-sonnet-...",
     )
-    rules: tuple[Rule, ...] = Field(default=(), description="[[rules]] tables.")
+    rules: tuple[Rule, ...] = Field(
+        default=(),
+        description="Alert rules; each replaces the default rule of its kind (docs/rules.md).",
+    )
     slack: SlackSettings = Field(default_factory=SlackSettings)
     aws: AwsSettings = Field(default_factory=AwsSettings)
     polling: PollingSettings = Field(default_factory=PollingSettings)
