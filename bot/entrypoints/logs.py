@@ -66,9 +66,11 @@ def use_text(log_format: str, stream: Any = None) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)())
 
 
-def configure(level: str = "INFO", log_format: str = "auto") -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(TextFormatter() if use_text(log_format) else JsonFormatter())
+def configure(level: str = "INFO", log_format: str = "auto", stream: Any = None) -> None:
+    """Send logs at ``level`` and above to ``stream`` (stderr), as text or JSON lines."""
+    stream = stream or sys.stderr
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(TextFormatter() if use_text(log_format, stream) else JsonFormatter())
     handler.addFilter(DropBoltTokenNotice())
     root = logging.getLogger()
     root.handlers[:] = [handler]

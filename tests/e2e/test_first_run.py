@@ -225,3 +225,27 @@ def test_a_closed_pipe_ends_quietly() -> None:
     assert first == "Settings are valid.\n"
     assert "BrokenPipeError" not in errors and "Traceback" not in errors
     assert code in (0, 1)
+
+
+def test_small_frictions_get_one_clear_line(tmp_path: Any) -> None:
+    serve = genai_ops("serve", "--port", "0")
+    assert serve.returncode == 1
+    assert serve.stderr.strip() == (
+        "genai-ops serve: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (docs/slack-app.md)"
+    )
+    missing = tmp_path / "p90-last-week.csv"
+    backtest = genai_ops("backtest", "--rule", "latency_spike", "--csv", str(missing))
+    assert backtest.returncode == 2
+    assert f"{missing}: No such file or directory" in backtest.stderr
+    role = genai_ops("setup-logging", "--log-group", "/bedrock", "--role-arn", "notanarn")
+    assert role.returncode == 2
+    assert "--role-arn 'notanarn' is not an IAM role ARN" in role.stderr
+    percent = genai_ops("check-config", "--offline", "--config", str(_rules(tmp_path)))
+    assert percent.returncode == 2
+    assert "write 0.05 for 5%" in percent.stderr
+
+
+def _rules(tmp_path: Any) -> Any:
+    path = tmp_path / "bot.toml"
+    path.write_text('[[rules]]\nkind = "error_rate"\nmax_rate = 5\n')
+    return path
