@@ -231,7 +231,8 @@ def test_small_frictions_get_one_clear_line(tmp_path: Any) -> None:
     serve = genai_ops("serve", "--port", "0")
     assert serve.returncode == 1
     assert serve.stderr.strip() == (
-        "genai-ops serve: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (docs/slack-app.md)"
+        "genai-ops serve: SLACK_BOT_TOKEN is not set; SLACK_SIGNING_SECRET is not set "
+        "(see docs/slack-app.md)"
     )
     missing = tmp_path / "p90-last-week.csv"
     backtest = genai_ops("backtest", "--rule", "latency_spike", "--csv", str(missing))

@@ -83,13 +83,18 @@ def missing_secrets(settings: Settings, names: tuple[str, ...]) -> list[str]:
     return [name.upper() for name in names if not settings.secret(name.lower())]
 
 
+def unset(missing: list[str]) -> str:
+    """Every missing secret in one line, so a user fixes them all at once."""
+    return "; ".join(f"{name} is not set" for name in missing) + " (see docs/slack-app.md)"
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.entrypoints.runtime import serve
     from bot.entrypoints.slack.app import SlackAppError
 
     missing = missing_secrets(settings, ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"))
     if missing:
-        print(f"genai-ops serve: set {' and '.join(missing)} (docs/slack-app.md)", file=sys.stderr)
+        print(f"genai-ops serve: {unset(missing)}", file=sys.stderr)
         return 1
     try:
         return serve(settings, args.host, args.port, not args.no_poll, sys.stdout)
@@ -104,7 +109,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
     missing = missing_secrets(settings, ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"))
     if missing:
-        print(f"genai-ops run: set {' and '.join(missing)} (docs/slack-app.md)", file=sys.stderr)
+        print(f"genai-ops run: {unset(missing)}", file=sys.stderr)
         return 1
     try:
         return run_socket_mode(settings, not args.no_poll, sys.stdout)
