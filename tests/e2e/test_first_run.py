@@ -250,3 +250,24 @@ def _rules(tmp_path: Any) -> Any:
     path = tmp_path / "bot.toml"
     path.write_text('[[rules]]\nkind = "error_rate"\nmax_rate = 5\n')
     return path
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("poll", "--once"),
+        ("spend",),
+        ("setup-logging", "--log-group", "/bedrock", "--role-arn", "ROLE"),
+        ("create-table",),
+    ],
+)
+def test_every_command_without_a_region_is_one_line(
+    command: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GENAI_OPS_STATE_URL", "dynamodb://genai-ops-state")
+    role = "arn:aws:iam::123456789012:role/BedrockLogging"
+    result = genai_ops(*(role if part == "ROLE" else part for part in command))
+    assert result.returncode == 1, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("genai-ops ")]
+    assert len(lines) >= 1 and "Traceback" not in result.stderr
+    assert all("no AWS region configured: set AWS_REGION" in line for line in lines), lines
