@@ -8,13 +8,27 @@ JOBS ?= auto
 # A year ahead: the suite must pass on any date (the clock is injected everywhere).
 SHIFT_DAYS ?= 365
 
-.PHONY: demo test test-shifted soak lint typecheck bench clean fmt deploy
+.PHONY: demo test test-shifted soak lint typecheck bench clean fmt deploy lock
 
-$(STAMP): pyproject.toml
+# Every package pinned and hashed (requirements.lock, made by `make lock`); the bot itself is
+# then installed without resolving anything again.
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,demo,charts,http,lambda]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# Re-pin after changing dependencies in pyproject.toml or infra/lambda-requirements.in (needs
+# uv: `pip install uv`). The Lambda lock is resolved for the functions' Python 3.12 on arm64.
+UV ?= uv
+LOCK_FLAGS := --no-config --generate-hashes --custom-compile-command "make lock"
+lock:
+	$(UV) pip compile $(LOCK_FLAGS) --universal --python-version 3.11 \
+	  --extra dev --extra demo --extra charts --extra http --extra lambda \
+	  pyproject.toml -o requirements.lock
+	$(UV) pip compile $(LOCK_FLAGS) --python-platform aarch64-manylinux2014 --python-version 3.12 \
+	  infra/lambda-requirements.in -o infra/lambda-requirements.txt
 
 demo: $(STAMP)
 	$(BIN)/genai-ops demo
@@ -50,16 +64,22 @@ fmt: $(STAMP)
 	$(BIN)/ruff check --fix alarms bot tests benchmarks
 # --- AWS (SAM) -------------------------------------------------------------------------------
 # `sam build` calls build-<Function> for each function (BuildMethod: makefile) with
-# ARTIFACTS_DIR set; the package is the bot's code plus infra/lambda-requirements.txt,
-# installed for the functions' runtime (Python 3.12 on arm64) whatever the local machine.
+# ARTIFACTS_DIR set; the package is the bot's code plus infra/lambda-requirements.txt (pinned
+# and hashed), installed for the functions' runtime (Python 3.12 on arm64) whatever the local
+# machine, so two builds of one commit hold the same packages.
 LAMBDA_PLATFORM := --platform manylinux2014_aarch64 --implementation cp --python-version 3.12 --only-binary=:all:
 
 build-SlackFunction build-PollerFunction build-UsageFunction:
-	$(PY) -m pip install --quiet --upgrade --target "$(ARTIFACTS_DIR)" $(LAMBDA_PLATFORM) -r infra/lambda-requirements.txt
+	$(PY) -m pip install --quiet --require-hashes --no-deps --target "$(ARTIFACTS_DIR)" $(LAMBDA_PLATFORM) -r infra/lambda-requirements.txt
 	cp -R alarms bot "$(ARTIFACTS_DIR)/"
 	find "$(ARTIFACTS_DIR)" -name __pycache__ -prune -exec rm -rf {} +
 
+# First time: answers the prompts and saves them in samconfig.toml; later: deploys again with
+# them. `sam build` runs the build-* targets above with this Makefile (PY: a Python with pip).
+SAM_CONFIG := $(CURDIR)/samconfig.toml
 deploy:
-	@command -v sam >/dev/null || { echo "install the AWS SAM CLI first: https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/install-sam-cli.html"; exit 2; }
+	@command -v sam >/dev/null || { echo "make deploy: install the AWS SAM CLI first: https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/install-sam-cli.html"; exit 2; }
+	@$(PY) -m pip --version >/dev/null 2>&1 || { echo "make deploy: $(PY) has no pip; set PY=/path/to/python3 with pip"; exit 2; }
 	sam build --template-file infra/template.yaml
-	sam deploy --guided --capabilities CAPABILITY_IAM
+	@if [ -f $(SAM_CONFIG) ]; then sam deploy --config-file $(SAM_CONFIG); \
+	else sam deploy --guided --capabilities CAPABILITY_IAM --config-file $(SAM_CONFIG); fi

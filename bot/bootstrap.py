@@ -20,6 +20,7 @@ from slack_sdk.http_retry.handler import RetryHandler
 
 from alarms.pricing import TokenCounts
 from bot.adapters.aws.bedrock_runtime import Answer
+from bot.adapters.aws.clients import aws_client, use_aws_region
 from bot.adapters.aws.cloudwatch import CloudWatchReader
 from bot.adapters.aws.discovery import Discovery
 from bot.adapters.aws.invocation_logs import LogReader, logging_status
@@ -74,7 +75,29 @@ def state(settings: Settings, at: Clock) -> StateStore:
 
 
 def aws_region(session: boto3.session.Session | None = None) -> str:
-    return (session or boto3.session.Session()).region_name or "us-east-1"
+    """The region boto3 uses (``AWS_REGION`` honoured), else us-east-1 for display."""
+    if session is not None:
+        return session.region_name or "us-east-1"
+    return use_aws_region() or "us-east-1"
+
+
+INTERACTIVE_READ_SECONDS = 20  # /genai-stats reads up to 30 days of series for a person
+
+
+def client(
+    settings: Settings, service: str, region: str | None = None, *, interactive: bool = False
+) -> Any:
+    """A boto3 client whose timeouts and retries fit the poll interval (see clients.py);
+    ``interactive`` clients (Slack commands) wait longer for large reads."""
+    read = settings.polling.aws_read_timeout_seconds
+    if interactive:
+        read = max(read or 0, INTERACTIVE_READ_SECONDS)
+    return aws_client(
+        service,
+        region=region,
+        interval_seconds=settings.polling.interval_seconds,
+        read_timeout=read,
+    )
 
 
 def slack_client(settings: Settings, *, sleep_on_429: bool = True) -> WebClient:
@@ -134,7 +157,7 @@ def poller(
 ) -> Poller:
     """One poll cycle's checks (metrics, feedback, budgets), the alert store and a notifier."""
     alerts = AlertStore(store or state(settings, at or clock()))
-    reader = CloudWatchReader(cloudwatch or boto3.client("cloudwatch"))
+    reader = CloudWatchReader(cloudwatch or client(settings, "cloudwatch"))
     checks: list[Check] = [
         MetricRulesCheck(metric_config(settings), reader),
         FeedbackCheck(settings.active_rules, reader, settings.feedback.namespace),
@@ -151,7 +174,7 @@ def poller(
 def pricer(settings: Settings, bedrock: Any = None) -> Pricer:
     """Prices from genai-prices plus ``price_overrides``; application inference profiles are
     resolved with GetInferenceProfile (bedrock control plane) when no override maps them."""
-    return Pricer.from_settings(settings, bedrock or boto3.client("bedrock"))
+    return Pricer.from_settings(settings, bedrock or client(settings, "bedrock"))
 
 
 def budget_check(
@@ -163,8 +186,8 @@ def budget_check(
     bedrock: Any = None,
 ) -> BudgetCheck:
     """Usage reading and budget alerts; AWS clients are made here, no call is made yet."""
-    bedrock = bedrock or boto3.client("bedrock")
-    logs = logs or boto3.client("logs")
+    bedrock = bedrock or client(settings, "bedrock")
+    logs = logs or client(settings, "logs")
     prices = pricer(settings, bedrock)
     config = BudgetConfig(
         budgets=settings.cost.all_budgets,
@@ -196,8 +219,8 @@ def spend_report(
 ) -> SpendReport:
     """Spend per model over [start, end): from the invocation-log roll-ups, or, with logging
     off, an estimate from CloudWatch token metrics (the report says which)."""
-    bedrock = bedrock or boto3.client("bedrock")
-    reader = CloudWatchReader(cloudwatch or boto3.client("cloudwatch"))
+    bedrock = bedrock or client(settings, "bedrock")
+    reader = CloudWatchReader(cloudwatch or client(settings, "cloudwatch"))
     prices = pricer(settings, bedrock)
     status = logging_status(bedrock, settings.aws.invocation_log_group)
     return spend.spend_report(
@@ -207,8 +230,8 @@ def spend_report(
 
 def stats_sources(settings: Settings, store: StateStore, region: str) -> Sources:
     """What ``/genai-stats`` reads: one CloudWatch reader, one discovery cache, one pricer."""
-    cloudwatch = boto3.client("cloudwatch", region_name=region)
-    bedrock = boto3.client("bedrock", region_name=region)
+    cloudwatch = client(settings, "cloudwatch", region=region, interactive=True)
+    bedrock = client(settings, "bedrock", region=region, interactive=True)
     reader = CloudWatchReader(cloudwatch)
     prices = pricer(settings, bedrock)
     return Sources(
@@ -238,7 +261,7 @@ def ask_service(
 
     at = at or clock()
     limits = Limits(settings.ask.rate_limit_per_hour, settings.ask.daily_spend_cap_usd)
-    prices = pricer(settings, boto3.client("bedrock", region_name=region))
+    prices = pricer(settings, client(settings, "bedrock", region=region))
 
     def quote(model_id: str, input_tokens: int, output_tokens: int) -> tuple[Decimal | None, str]:
         tokens = TokenCounts(input=input_tokens, output=output_tokens)
@@ -289,8 +312,8 @@ def feedback_service(
     if settings.feedback.metrics_via == "emf":
         publisher = EmfFeedback(sys.stdout, settings.feedback.namespace)
     else:
-        client = cloudwatch or boto3.client("cloudwatch", region_name=region)
-        publisher = CloudWatchFeedback(client, settings.feedback.namespace)
+        metrics = cloudwatch or client(settings, "cloudwatch", region=region)
+        publisher = CloudWatchFeedback(metrics, settings.feedback.namespace)
     return FeedbackService(AskLedger(store), publisher, settings.feedback.emoji)
 
 

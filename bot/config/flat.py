@@ -36,6 +36,7 @@ FLAT: dict[str, tuple[str, str]] = {
     "lookback_hours": ("polling", "lookback_hours"),
     "latency_statistic": ("polling", "latency_statistic"),
     "discovery_ttl_minutes": ("polling", "discovery_ttl_minutes"),
+    "aws_read_timeout_seconds": ("polling", "aws_read_timeout_seconds"),
     "price_overrides": ("cost", "price_overrides"),
     "budgets": ("cost", "budgets"),
     "daily_budget_usd": ("cost", "daily_budget_usd"),

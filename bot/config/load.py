@@ -95,6 +95,7 @@ def _problems(exc: ValidationError, path: Path | None, data: dict[str, Any]) -> 
             message = "unknown setting (check the spelling against docs/configuration.md)"
         elif error["type"] != "missing" and not isinstance(error.get("input"), dict | list):
             message += f" (got {_shown(loc, error.get('input'))})"
+            message += _percent_hint(loc, error.get("input"))
         problems.append(Problem(where, message))
     return problems
 
@@ -115,6 +116,16 @@ def _where(loc: list[str], path: Path | None, data: dict[str, Any]) -> str:
         if loc[0] in data:
             return f"{path} key {'.'.join(loc)}"
     return f"setting {'.'.join(loc)}"
+
+
+SHARES = {"max_rate", "min_rate", "max_negative_share", "absolute_margin"}
+
+
+def _percent_hint(loc: list[str], value: object) -> str:
+    """A share written as a percentage (5 for 5%) gets the fix spelled out."""
+    if loc and loc[-1] in SHARES and isinstance(value, int | float) and 1 < value <= 100:
+        return f"; this is a share from 0 to 1: write {value / 100:g} for {value:g}%"
+    return ""
 
 
 def _shown(loc: list[str], value: object) -> str:

@@ -124,6 +124,13 @@ class PollingSettings(Section):
     discovery_ttl_minutes: int = Field(
         default=15, ge=1, le=24 * 60, description="How long ListMetrics discovery is reused."
     )
+    aws_read_timeout_seconds: int | None = Field(
+        default=None,
+        ge=1,
+        le=60,
+        description="Seconds an AWS call may wait for an answer (2 attempts); default 1% of "
+        "the poll interval, 3 to 10 s.",
+    )
 
     @field_validator("latency_statistic")
     @classmethod

@@ -39,6 +39,13 @@ __all__ = ["ENV_PREFIX", "Settings", "config_path", "reading"]
 reading: ContextVar[Path | None] = ContextVar("genai_ops_config_file", default=None)
 
 
+def looks_like_model_id(text: str) -> bool:
+    """A Bedrock model id, inference-profile id or ARN (``provider.name...`` or ``arn:``)."""
+    import re
+
+    return text.startswith("arn:") or bool(re.match(r"^[a-z0-9-]+\.[a-z0-9-]+[\w.:-]*$", text))
+
+
 def default_state_url() -> str:
     return f"sqlite:///{Path(user_data_dir('genai-ops-bot')) / 'state.db'}"
 
@@ -57,11 +64,22 @@ class Settings(BaseSettings):
         default_factory=default_state_url,
         description="sqlite:///path/to/file.db or dynamodb://TABLE",
     )
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-    model_aliases: dict[str, str] = Field(
-        default_factory=dict, description="Alias to model id, e.g. sonnet = anthropic.claude-..."
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="Least severe log level written to stderr."
     )
-    rules: tuple[Rule, ...] = Field(default=(), description="[[rules]] tables.")
+    log_format: Literal["auto", "text", "json"] = Field(
+        default="auto",
+        description="text (one readable line) on a terminal, JSON lines otherwise (auto); "
+        "or always one of them.",
+    )
+    model_aliases: dict[str, str] = Field(
+        default_factory=dict,
+        description="Short name to model id, e.g. sonnet = anthropic.claude-3-5-sonnet-...",
+    )
+    rules: tuple[Rule, ...] = Field(
+        default=(),
+        description="Alert rules; each replaces the default rule of its kind (docs/rules.md).",
+    )
     slack: SlackSettings = Field(default_factory=SlackSettings)
     aws: AwsSettings = Field(default_factory=AwsSettings)
     polling: PollingSettings = Field(default_factory=PollingSettings)
@@ -80,6 +98,17 @@ class Settings(BaseSettings):
         if re.match(r"^dynamodb://[A-Za-z0-9_.-]{3,255}$", value):
             return value
         raise ValueError("must be sqlite:///path/to/state.db or dynamodb://TABLE_NAME")
+
+    @field_validator("model_aliases")
+    @classmethod
+    def _check_aliases(cls, value: dict[str, str]) -> dict[str, str]:
+        for alias, model in value.items():
+            if looks_like_model_id(alias) and not looks_like_model_id(model):
+                raise ValueError(
+                    f"maps an alias to a model id, but {alias!r} = {model!r} looks reversed; "
+                    f"write {model!r} = {alias!r}"
+                )
+        return value
 
     @property
     def active_rules(self) -> tuple[Rule, ...]:

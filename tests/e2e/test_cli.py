@@ -79,7 +79,7 @@ def test_other_commands_refuse_bad_settings_without_a_traceback(monkeypatch: Any
 def test_check_config_explains_what_optional_settings_enable(monkeypatch: Any) -> None:
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-secret-value")
     monkeypatch.setenv("GENAI_OPS_POL_INTERVAL", "5")
-    result = genai_ops("check-config")
+    result = genai_ops("check-config", "--offline")  # settings only: no call to Slack or AWS
     assert result.returncode == 0, result.stderr
     assert "[off] Socket Mode" in result.stdout and "SLACK_APP_TOKEN" in result.stdout
     assert "GENAI_OPS_POL_INTERVAL matches no setting" in result.stdout

@@ -16,12 +16,17 @@ class LoggingStatus:
     """Whether model-invocation logs reach CloudWatch Logs, and where."""
 
     log_group: str | None
-    source: str  # "setting", "bedrock" or "off"
+    source: str  # "setting", "bedrock", "off", or "unknown" (Bedrock could not be asked)
     detail: str = ""
 
     @property
     def on(self) -> bool:
         return self.log_group is not None
+
+    @property
+    def unknown(self) -> bool:
+        """Bedrock could not be asked (no credentials, no permission, no answer)."""
+        return self.source == "unknown"
 
 
 OFF_HINT = (
@@ -40,7 +45,7 @@ def logging_status(bedrock: Any, configured: str | None = None) -> LoggingStatus
         answer = bedrock.get_model_invocation_logging_configuration()
     except AWS_FAILURES as exc:
         reason = str(explain("GetModelInvocationLoggingConfiguration", exc))
-        return LoggingStatus(None, "off", f"cannot read the logging configuration: {reason}")
+        return LoggingStatus(None, "unknown", f"cannot read the logging configuration: {reason}")
     config = answer.get("loggingConfig") or {}
     group = (config.get("cloudWatchConfig") or {}).get("logGroupName")
     if not group:

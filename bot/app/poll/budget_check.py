@@ -19,6 +19,7 @@ from alarms.budgets import BUDGET_RULES, Budget, BudgetContext, period_bounds, p
 from alarms.model import AlertState, Evaluation, Severity
 from alarms.pricing import TokenCounts
 from alarms.rollup import Rollup, compacted, hour_of, within
+from bot.adapters.aws.errors import AwsError
 from bot.adapters.aws.invocation_logs import LoggingStatus
 from bot.adapters.prices import Pricer
 from bot.adapters.store import Conflict
@@ -73,7 +74,10 @@ class BudgetCheck:
         if self._status is None or (
             not self._status[0].on and now - self._status[1] >= RECHECK_LOGGING
         ):
-            self._status = (self._status_of(), now)
+            status = self._status_of()
+            if status.unknown:  # could not ask: not "off"; the poll names it, the next asks
+                raise AwsError(status.detail)
+            self._status = (status, now)
             if not self._status[0].on:
                 log.warning("invocation logging is off", extra={"detail": self._status[0].detail})
         return self._status[0]

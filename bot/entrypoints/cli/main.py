@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 
-from bot.adapters.aws.errors import AwsError
+from bot.adapters.aws.clients import use_aws_region
+from bot.adapters.aws.errors import AWS_FAILURES, AwsError, describe
 from bot.adapters.store import StoreError
 from bot.config.load import SettingsError, load_settings
 from bot.config.settings import Settings
@@ -30,6 +32,8 @@ def cmd_poll(args: argparse.Namespace, settings: Settings) -> int:
             f"polled {len(report.models)} models: {len(report.notices)} notice(s), "
             f"{report.metrics_requested} metrics requested in {report.api_calls} API calls"
         )
+        for failure in report.failures:  # which call failed, and what to do: not only in logs
+            print(f"genai-ops poll: {failure}", file=sys.stderr)
         return 1 if report.failures else 0
     from bot.entrypoints.scheduler import run_forever
 
@@ -40,8 +44,14 @@ def cmd_poll(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_check_config(args: argparse.Namespace, settings: Settings) -> int:
     from bot import bootstrap
     from bot.entrypoints.cli.check_config import check_config
+    from bot.entrypoints.cli.live_checks import live_checks
 
-    return check_config(settings, sys.stdout, bootstrap.clock())
+    clock = bootstrap.clock()
+    check_config(settings, sys.stdout, clock)
+    if args.offline:
+        return 0
+    sys.stdout.flush()
+    return live_checks(settings, sys.stdout, sys.stderr, clock)
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
@@ -55,23 +65,37 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_create_table(args: argparse.Namespace, settings: Settings) -> int:
-    import boto3
-
     from bot.adapters.store.dynamodb_table import create_table
 
     if not settings.state_url.startswith("dynamodb://"):
         print("create-table: set GENAI_OPS_STATE_URL=dynamodb://TABLE first", file=sys.stderr)
         return 2
     table = settings.state_url.removeprefix("dynamodb://")
-    created = create_table(boto3.client("dynamodb"), table)
+    from bot import bootstrap
+
+    created = create_table(bootstrap.client(settings, "dynamodb"), table)
     print(f"DynamoDB table {table} {'created' if created else 'already exists'} (TTL on)")
     return 0
+
+
+def missing_secrets(settings: Settings, names: tuple[str, ...]) -> list[str]:
+    """Every Slack secret a mode needs that is not set, by the variable that sets it."""
+    return [name.upper() for name in names if not settings.secret(name.lower())]
+
+
+def unset(missing: list[str]) -> str:
+    """Every missing secret in one line, so a user fixes them all at once."""
+    return "; ".join(f"{name} is not set" for name in missing) + " (see docs/slack-app.md)"
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.entrypoints.runtime import serve
     from bot.entrypoints.slack.app import SlackAppError
 
+    missing = missing_secrets(settings, ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"))
+    if missing:
+        print(f"genai-ops serve: {unset(missing)}", file=sys.stderr)
+        return 1
     try:
         return serve(settings, args.host, args.port, not args.no_poll, sys.stdout)
     except SlackAppError as exc:
@@ -83,6 +107,10 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.entrypoints.runtime import run_socket_mode
     from bot.entrypoints.slack.app import SlackAppError
 
+    missing = missing_secrets(settings, ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"))
+    if missing:
+        print(f"genai-ops run: {unset(missing)}", file=sys.stderr)
+        return 1
     try:
         return run_socket_mode(settings, not args.no_poll, sys.stdout)
     except SlackAppError as exc:
@@ -209,6 +237,12 @@ def parser() -> argparse.ArgumentParser:
         command = sub.add_parser(name, parents=[common], help=help_text, description=help_text)
         if name == "poll":
             command.add_argument("--once", action="store_true", help="one cycle, then exit")
+        if name == "check-config":
+            command.add_argument(
+                "--offline",
+                action="store_true",
+                help="check the settings only: no AWS or Slack calls",
+            )
         slack_options(name, command)
         backtest_options(name, command)
         usage_options(name, command)
@@ -216,22 +250,48 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; every failure ends in one line on stderr and a non-zero exit."""
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # here, where a closed pipe can still be handled
+        return code
+    except BrokenPipeError:  # e.g. `genai-ops check-config | head -1`: the reader left
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = parser().parse_args(argv)
+    use_aws_region()
     try:
         settings = load_settings(getattr(args, "config", None))
     except SettingsError as exc:
         print(exc.render(), file=sys.stderr)
         return 2
     quiet_demo = args.command == "demo" and "log_level" not in settings.model_fields_set
-    logs.configure("WARNING" if quiet_demo else settings.log_level)
+    logs.configure("WARNING" if quiet_demo else settings.log_level, settings.log_format)
     handler, _ = COMMANDS[args.command]
     try:
         return handler(args, settings)
     except (AwsError, StoreError, MissingExtra) as exc:
-        print(f"genai-ops {args.command}: {exc}", file=sys.stderr)
-        return 1
+        return _fail(args.command, str(exc))
+    except AWS_FAILURES as exc:
+        return _fail(args.command, f"AWS: {describe(exc)}")
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        from bot.entrypoints.cli.slack_errors import slack_failure
+
+        reason = slack_failure(exc, settings.slack.api_url)
+        if reason is None:
+            raise
+        return _fail(args.command, reason)
+
+
+def _fail(command: str, reason: str) -> int:
+    print(f"genai-ops {command}: {reason}", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

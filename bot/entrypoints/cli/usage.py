@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import re
+import sys
 from datetime import timedelta
 from typing import Any
 
@@ -10,14 +12,23 @@ import genai_prices
 
 from bot.config.settings import Settings
 
+ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
+
 
 def cmd_setup_logging(args: argparse.Namespace, settings: Settings) -> int:
     """Turn on Bedrock model-invocation logging to a CloudWatch Logs group."""
-    import boto3
-
+    from bot import bootstrap
     from bot.adapters.aws.invocation_logs import logging_status, setup_logging
 
-    bedrock = boto3.client("bedrock")
+    if not ROLE_ARN.match(args.role_arn):
+        print(
+            f"genai-ops setup-logging: --role-arn {args.role_arn!r} is not an IAM role ARN; "
+            "give one like arn:aws:iam::123456789012:role/BedrockInvocationLogging "
+            "(docs/cost.md)",
+            file=sys.stderr,
+        )
+        return 2
+    bedrock = bootstrap.client(settings, "bedrock")
     before = logging_status(bedrock)
     if before.on and before.log_group != args.log_group and not args.replace:
         print(
@@ -81,14 +92,13 @@ def usage_lines(settings: Settings, bedrock: Any = None) -> list[str]:
         f"{len(settings.cost.price_overrides)} override(s)\n"
     )
     if bedrock is None:
-        import boto3
-
-        from bot.adapters.aws.errors import AWS_FAILURES
+        from bot import bootstrap
+        from bot.adapters.aws.errors import AWS_FAILURES, describe
 
         try:
-            bedrock = boto3.client("bedrock")
+            bedrock = bootstrap.client(settings, "bedrock")
         except AWS_FAILURES as exc:  # no region: say so, do not fail
-            lines.append(f"  [off] invocation logs: cannot ask Bedrock ({exc})\n")
+            lines.append(f"  [off] invocation logs: cannot ask Bedrock ({describe(exc)})\n")
             return lines
     status = logging_status(bedrock, settings.aws.invocation_log_group)
     if status.on:

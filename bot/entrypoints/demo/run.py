@@ -18,6 +18,7 @@ from bot.config.settings import Settings
 from bot.entrypoints.demo.embedded_aws import embedded_aws
 from bot.entrypoints.demo.seed import DEMO_FLEET, Incident, seed_fleet
 from bot.entrypoints.demo.seed_guardrails import GuardrailProfile, GuardrailSurge, seed_guardrails
+from bot.entrypoints.demo.story import NEXT_STEPS, ask_and_vote, resolution, stats_table
 from bot.entrypoints.demo.usage import seed_usage, with_demo_budget
 
 SPIKE_MODEL = "anthropic.claude-3-5-sonnet-20240620-v1:0"
@@ -46,7 +47,10 @@ def run_demo(settings: Settings, out: TextIO, clock: Clock) -> int:
     # moto cannot compute percentiles; the demo reads the average instead. moto's
     # GetMetricData scans every datapoint for every period of every query, so the demo's
     # baselines use the last 6 hours rather than 24 to stay quick.
-    settings = settings.with_flat(latency_statistic="Average", lookback_hours=6)
+    # moto answers large reads slowly: the demo's AWS calls may wait as long as they need.
+    settings = settings.with_flat(
+        latency_statistic="Average", lookback_hours=6, aws_read_timeout_seconds=60
+    )
     now = clock.now()
     end = period_floor(now, settings.polling.period_seconds)
     slack = settings.secret("slack_bot_token") and settings.slack.alert_channel
@@ -92,13 +96,23 @@ def run_demo(settings: Settings, out: TextIO, clock: Clock) -> int:
         poller = bootstrap.poller(
             settings, store=store, cloudwatch=cloudwatch, sink=sink, logs=logs, bedrock=bedrock
         )
+        say("1. Alerts (poll 1):\n\n")
         first = poller.run_once(now)
         second = poller.run_once(now + timedelta(minutes=1))
+        say(f"\n2. Twenty minutes later the throttling on {THROTTLED_MODEL} has cleared:\n\n")
+        resolved = resolution(
+            cloudwatch, poller, THROTTLED_MODEL, end, now, settings.polling.period_seconds
+        )
         report = bootstrap.spend_report(
             settings, store, now - timedelta(hours=24), now, cloudwatch=cloudwatch, bedrock=bedrock
         )
-        say("\nGenAI spend, last 24 h (what /genai-stats shows):\n")
+        say("\n3. /genai-stats 24h (per model, then spend from the invocation logs):\n")
+        rows = stats_table(settings, store, now).splitlines()
+        say("".join(f"  {line}\n" for line in rows) + "\n")
         say("".join(f"  {line}\n" for line in spend_lines(report)) + "\n")
+        say("4. An answer and a vote:\n")
+        ask_and_vote(settings, store, clock, cloudwatch, out)
+        say("\n")
         store.close()
     cost = monthly_cost_usd(first.metrics_requested, settings.polling.interval_seconds)
     say(
@@ -107,6 +121,7 @@ def run_demo(settings: Settings, out: TextIO, clock: Clock) -> int:
         f"{first.api_calls} API calls, {len(first.notices)} alert(s) raised.\n"
     )
     say(f"Poll 2: {len(second.notices)} new notice(s): a firing alert is not sent twice.\n")
+    say(f"Poll 3: {resolved} notice(s): the throttling alert resolved.\n")
     say(
         f"Polling cost at a {settings.polling.interval_seconds}s interval: about "
         f"${cost:,.2f}/month of CloudWatch GetMetricData.\n"
@@ -114,4 +129,5 @@ def run_demo(settings: Settings, out: TextIO, clock: Clock) -> int:
     if first.failures:
         say("Delivery problems: " + "; ".join(first.failures) + "\n")
         return 1
+    say("\n" + NEXT_STEPS)
     return 0

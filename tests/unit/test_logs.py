@@ -1,0 +1,46 @@
+"""Logs: one readable line on a terminal, JSON otherwise; Bolt's expected notice dropped."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from collections.abc import Iterator
+
+import pytest
+
+from bot.entrypoints import logs
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.fixture
+def stderr() -> Iterator[io.StringIO]:
+    yield Terminal()
+    logging.getLogger().handlers[:] = []
+
+
+def test_a_terminal_gets_text_and_a_pipe_gets_json(stderr: io.StringIO) -> None:
+    logs.configure("INFO", "auto", stderr)
+    logging.getLogger("bot.app.poll.poller").warning("check failed", extra={"check": "metrics"})
+    line = stderr.getvalue().strip()
+    assert line.endswith("WARNING poller: check failed (check=metrics)")
+    assert logs.use_text("auto", io.StringIO()) is False  # not a terminal: JSON
+    stderr.truncate(0)
+    stderr.seek(0)
+    logs.configure("INFO", "json", stderr)
+    logging.getLogger("bot").warning("token xoxb-123-abc leaked?")
+    entry = json.loads(stderr.getvalue())
+    assert entry["message"] == "token [redacted] leaked?"
+
+
+def test_bolts_unused_token_notice_is_dropped(stderr: io.StringIO) -> None:
+    logs.configure("INFO", "text", stderr)
+    bolt = logging.getLogger("slack_bolt.App")
+    bolt.warning("As you gave `client` as well, `token` will be unused.")
+    bolt.warning("something else")
+    assert "token` will be unused" not in stderr.getvalue()
+    assert "something else" in stderr.getvalue()
