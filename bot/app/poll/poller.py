@@ -53,18 +53,25 @@ class Poller:
         for check in self.checks:
             try:
                 evaluations = check.evaluate(now, report)
-            except AwsError as exc:
-                log.warning(
-                    "check failed; retried next cycle",
-                    extra={"check": check.name, "reason": str(exc)},
-                )
-                report.failures.append(f"{check.name}: {exc}")
+            except (AwsError, StoreError) as exc:
+                self._failed(report, check.name, str(exc))
+                continue
+            except Exception as exc:
+                log.exception("check crashed", extra={"check": check.name})
+                self._failed(report, check.name, f"unexpected {type(exc).__name__}")
                 continue
             report.evaluations += evaluations
         muting = self.silences.active(now)
         held = inhibitions(report.evaluations)
         for evaluation in report.evaluations:
-            self._apply(evaluation, now, report, muting, held.get(evaluation.fingerprint))
+            try:
+                self._apply(evaluation, now, report, muting, held.get(evaluation.fingerprint))
+            except Exception as exc:
+                log.warning(
+                    "alert not judged this cycle",
+                    extra={"rule": evaluation.rule, "reason": f"{type(exc).__name__}: {exc}"},
+                )
+                report.failures.append(f"{evaluation.rule}: {type(exc).__name__}")
         report.failures += self.notifier.flush(now)  # queued notices go out together, in order
         self._save_report(report)
         log.info(
@@ -78,6 +85,11 @@ class Poller:
             },
         )
         return report
+
+    @staticmethod
+    def _failed(report: CycleReport, check: str, reason: str) -> None:
+        log.warning("check failed; retried next cycle", extra={"check": check, "reason": reason})
+        report.failures.append(f"{check}: {reason}")
 
     def _save_report(self, report: CycleReport) -> None:
         try:

@@ -18,7 +18,8 @@ from typing import Any
 
 from alarms.pricing import Cost
 from alarms.rollup import Rollup, hour_of
-from alarms.usage import MalformedRecord, UsageRecord, parse_record
+from alarms.usage import MalformedRecord, OutOfBounds, UsageRecord
+from alarms.usage_fast import read_usage
 from bot.adapters.aws.invocation_logs import LogEvent, LogReader
 from bot.adapters.prices import Pricer
 from bot.adapters.store import Conflict, StateStore
@@ -31,7 +32,8 @@ CURSOR = "usage_cursor"
 @dataclass
 class IngestReport:
     records: int = 0
-    malformed: int = 0
+    malformed: int = 0  # records that could not be used, out-of-bounds ones included
+    out_of_bounds: int = 0  # well formed, but with numbers Bedrock cannot produce
     duplicates: int = 0
     pages: int = 0
     unpriced: dict[str, str] = field(default_factory=dict)  # model -> why
@@ -47,17 +49,25 @@ class Aggregator:
     report: IngestReport
 
     def add_events(self, events: Iterable[LogEvent], deltas: dict[str, Rollup]) -> None:
+        """Add every usable event; one that is not is counted, logged by id and skipped."""
         for event in events:
             try:
-                record = parse_record(event.message)
-            except MalformedRecord as exc:
-                self.report.malformed += 1
-                log.warning(
-                    "skipped a malformed invocation-log record",
-                    extra={"event_id": event.event_id, "reason": str(exc)},
-                )
+                record = read_usage(event.message)
+                self.add(record, deltas)
+            except OutOfBounds as exc:
+                self.report.out_of_bounds += 1
+                self._skip(event, str(exc), "set aside an out-of-bounds invocation-log record")
                 continue
-            self.add(record, deltas)
+            except MalformedRecord as exc:
+                self._skip(event, str(exc), "skipped a malformed invocation-log record")
+                continue
+            except Exception as exc:
+                self._skip(event, type(exc).__name__, "skipped an unreadable invocation-log record")
+
+    def _skip(self, event: LogEvent, reason: str, message: str) -> None:
+        """Count and log a record left out: its event id and why, never its content."""
+        self.report.malformed += 1
+        log.warning(message, extra={"event_id": event.event_id, "reason": reason})
 
     def add(self, record: UsageRecord, deltas: dict[str, Rollup]) -> Cost:
         cost = self.pricer.price(record.model_id, record.tokens, record.time)
