@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.adapters.clock import Clock
-from bot.adapters.store.base import Conflict, Record, StoreError
+from bot.adapters.store.base import Conflict, Record, StoreError, Write
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -79,27 +79,22 @@ class SqliteStore:
         expected_version: int | None = None,
         expires_at: datetime | None = None,
     ) -> int:
-        text = json.dumps(body, separators=(",", ":"), default=str)
         expiry = expires_at.timestamp() if expires_at else None
+        return self._transaction([Write(kind, key, body, expected_version)], expiry)[0]
+
+    def put_all(self, writes: list[Write]) -> list[int]:
+        return self._transaction(writes, None)
+
+    def _transaction(self, writes: list[Write], expiry: float | None) -> list[int]:
+        texts = [json.dumps(w.body, separators=(",", ":"), default=str) for w in writes]
         with self._lock:
             try:
                 self._db.execute("BEGIN IMMEDIATE")
-                row = self._db.execute(
-                    "SELECT version, expires_at FROM documents WHERE kind=? AND key=?",
-                    (kind, key),
-                ).fetchone()
-                live = row is not None and (row[1] is None or row[1] > self._now())
-                current = row[0] if live and row else 0
-                if expected_version is not None and expected_version != current:
-                    raise Conflict(f"{kind}/{key} is at version {current}, not {expected_version}")
-                version = current + 1
-                self._db.execute(
-                    "INSERT OR REPLACE INTO documents (kind, key, body, version, expires_at) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (kind, key, text, version, expiry),
-                )
+                versions = [
+                    self._write(w, text, expiry) for w, text in zip(writes, texts, strict=True)
+                ]
                 self._db.execute("COMMIT")
-                return version
+                return versions
             except sqlite3.OperationalError as exc:
                 if self._db.in_transaction:
                     self._db.execute("ROLLBACK")
@@ -112,6 +107,23 @@ class SqliteStore:
                 if self._db.in_transaction:
                     self._db.execute("ROLLBACK")
                 raise
+
+    def _write(self, write: Write, text: str, expiry: float | None) -> int:
+        """One document inside the open transaction; raises Conflict."""
+        kind, key = write.kind, write.key
+        row = self._db.execute(
+            "SELECT version, expires_at FROM documents WHERE kind=? AND key=?", (kind, key)
+        ).fetchone()
+        live = row is not None and (row[1] is None or row[1] > self._now())
+        current = row[0] if live and row else 0
+        if write.expected_version is not None and write.expected_version != current:
+            raise Conflict(f"{kind}/{key} is at version {current}, not {write.expected_version}")
+        self._db.execute(
+            "INSERT OR REPLACE INTO documents (kind, key, body, version, expires_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (kind, key, text, current + 1, expiry),
+        )
+        return current + 1
 
     def delete(self, kind: str, key: str, *, expected_version: int | None = None) -> None:
         sql = "DELETE FROM documents WHERE kind=? AND key=?"
