@@ -10,7 +10,11 @@ pipeline:
 - when it stops firing, a RESOLVED notice goes out if (and only if) its firing notice did;
 - a re-fire within ``refire_cooldown`` of the last resolved notice is stored but not
   announced until the cooldown is over, so a flapping series costs at most one firing and
-  one resolved message per cooldown, never a message per poll.
+  one resolved message per cooldown, never a message per poll;
+- a clock that went back never un-judges: an alert last judged after ``now`` is left as it
+  is (no resolve, no refresh from older data), except that a condition firing now on an
+  alert resolved "in the future" (by a clock that ran ahead) is a new episode, announced at
+  once rather than after a cooldown that lies in the future.
 """
 
 from __future__ import annotations
@@ -56,12 +60,20 @@ def decide(
     ``inhibited_by`` the fingerprint of a firing alert that holds this one back.
     """
     was_firing = previous is not None and previous.state is AlertState.FIRING
+    from_the_future = previous is not None and now < previous.updated_at
+    if from_the_future and (was_firing or not evaluation.firing):
+        return Decision(None, None)  # never judge a period older than one already judged
     if evaluation.firing:
         if was_firing and previous is not None:
             alert = _refresh(previous, evaluation, now)
         else:
             alert = _from_evaluation(evaluation, now, started=evaluation.onset)
-            if previous is not None and previous.quiet_until and previous.quiet_until > now:
+            if (
+                previous is not None
+                and not from_the_future
+                and previous.quiet_until
+                and previous.quiet_until > now
+            ):
                 alert = alert.model_copy(update={"quiet_until": previous.quiet_until})
         alert = alert.model_copy(
             update={"silenced_by": silence.id if silence else None, "inhibited_by": inhibited_by}
