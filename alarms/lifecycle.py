@@ -110,16 +110,16 @@ def mark_notified(alert: Alert, now: datetime) -> Alert:
 def acknowledge(alert: Alert, user: str, now: datetime) -> Alert:
     """The firing alert acknowledged by ``user``: no more repeats; its resolved notice stays.
 
-    Acknowledging twice keeps the first acknowledgement. Raises LifecycleError when the
-    alert is not firing.
+    Acknowledging twice keeps the first acknowledgement; the time it was last judged
+    (``updated_at``) is left alone. Raises LifecycleError when the alert is not firing.
     """
     if alert.state is not AlertState.FIRING:
         raise LifecycleError(f"the {alert.rule} alert is already {alert.state.value}")
     if alert.acknowledged_at is not None:
         return alert
-    return alert.model_copy(
-        update={"acknowledged_by": user, "acknowledged_at": now, "updated_at": now}
-    )
+    # ``updated_at`` is the time the alert was last judged on data; a click is not a
+    # judgement, and its wall-clock time must not block judging the data periods after it.
+    return alert.model_copy(update={"acknowledged_by": user, "acknowledged_at": now})
 
 
 def _firing_notice(alert: Alert, evaluation: Evaluation, now: datetime) -> Notice | None:
