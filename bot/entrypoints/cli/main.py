@@ -41,7 +41,7 @@ def cmd_check_config(args: argparse.Namespace, settings: Settings) -> int:
     from bot import bootstrap
     from bot.entrypoints.cli.check_config import check_config
 
-    return check_config(settings, sys.stdout, bootstrap.clock())
+    return check_config(settings, sys.stdout, bootstrap.clock(), sys.stderr)
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
