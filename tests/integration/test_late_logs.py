@@ -109,3 +109,30 @@ def test_a_record_later_than_the_overlap_window_is_not_counted_twice_or_late(
     assert calls(store) == 2  # minute 4 came later than the window the setting allows
     # only the minute the next poll can read again is remembered; older ones are deleted
     assert [r.key for r in store.scan("usage_seen")] == [f"{GROUP}|{T0:%Y-%m-%d}T09:09"]
+
+
+def test_a_cursor_of_the_older_format_is_taken_over_without_counting_twice(
+    logs: Any, tmp_path: Path, slack: FakeSlack
+) -> None:
+    settings = settings_for(tmp_path)
+    store = open_store(settings.state_url, FixedClock(T0))
+    put_records(logs, GROUP, [call(2, 1), call(9, 2)])
+    [at_nine] = [
+        e["eventId"]
+        for e in logs.filter_log_events(logGroupName=GROUP)["events"]
+        if e["timestamp"] == int((T0 + timedelta(minutes=9)).timestamp() * 1000)
+    ]
+    old = {  # what the older reader left: the newest timestamp read and the ids at it
+        "group": GROUP,
+        "ts": int((T0 + timedelta(minutes=9)).timestamp() * 1000),
+        "ids": [at_nine],
+        "batch": 1,
+        "pending": None,
+        "records": 2,
+        "malformed": 0,
+    }
+    store.put("usage_cursor", GROUP, old)
+    put_records(logs, GROUP, [call(10, 3)])
+    poll(settings, store, logs, T0 + timedelta(minutes=12))
+    poll(settings, store, logs, T0 + timedelta(minutes=13))
+    assert calls(store) == 1  # only the new record: the two the old cursor counted are not read

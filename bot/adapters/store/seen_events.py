@@ -41,15 +41,19 @@ class SeenWindow:
     stale: list[str] = field(default_factory=list)  # keys of minutes no poll reads again
     _dirty: set[int] = field(default_factory=set)
 
-    def seen(self, event_id: str, timestamp: int) -> bool:
-        """True when this event was counted by an earlier read."""
-        hashes = self.minutes.get(timestamp // MINUTE_MS)
-        return hashes is not None and event_hash(event_id) in hashes
-
-    def remember(self, event_id: str, timestamp: int) -> None:
+    def first_time(self, event_id: str, timestamp: int, *, keep: bool) -> bool:
+        """True unless an earlier read counted this event; ``keep`` remembers it if new."""
         minute = timestamp // MINUTE_MS
-        self.minutes.setdefault(minute, set()).add(event_hash(event_id))
-        self._dirty.add(minute)
+        hashes = self.minutes.get(minute)
+        digest = event_hash(event_id)
+        if hashes is not None and digest in hashes:
+            return False
+        if keep:
+            if hashes is None:
+                hashes = self.minutes[minute] = set()
+            hashes.add(digest)
+            self._dirty.add(minute)
+        return True
 
     def writes(self) -> list[Write]:
         """The documents of the minutes changed since the last call, to commit with the cursor.

@@ -77,17 +77,14 @@ class UsageIngest:
             body = {**body, "v": 2, "floor": max(body["ts"], body.get("floor", 0))}
         start = max(body["ts"] - self.overlap_ms, body.get("floor", 0))
         window = self.seen.window(self.key, start)
+        reread_until = body["ts"]  # later events were never counted: no need to look up
         aggregator = Aggregator(self.pricer, self.tag_keys, report)
         for page in self.reader.pages(start, end_ms):
             report.pages += 1
-            fresh = [e for e in page if not _seen(e, window, legacy)]
+            fresh = _fresh(page, window, legacy, reread_until, self.overlap_ms)
             report.duplicates += len(page) - len(fresh)
             if not fresh:
                 continue
-            remember_from = max(e.timestamp for e in page) - self.overlap_ms
-            for event in fresh:
-                if event.timestamp >= remember_from:
-                    window.remember(event.event_id, event.timestamp)
             deltas: dict[str, Rollup] = {}
             before = report.malformed, report.records
             aggregator.add_events(fresh, deltas)
@@ -126,10 +123,27 @@ class UsageIngest:
             return None
 
 
-def _seen(event: LogEvent, window: SeenWindow, legacy: set[str] | None) -> bool:
-    if legacy is not None and event.event_id in legacy:
-        return True
-    return window.seen(event.event_id, event.timestamp)
+def _fresh(
+    page: list[LogEvent],
+    window: SeenWindow,
+    legacy: set[str] | None,
+    reread_until: int,
+    overlap_ms: int,
+) -> list[LogEvent]:
+    """The page's events not counted before; those the next poll may read again are kept
+    in ``window`` (hashing only the events in either stretch keeps a backfill fast)."""
+    keep_from = max(e.timestamp for e in page) - overlap_ms
+    fresh = []
+    for event in page:
+        at = event.timestamp
+        keep = at >= keep_from
+        if legacy is not None and event.event_id in legacy:
+            window.first_time(event.event_id, at, keep=keep)  # counted by the older reader
+            continue
+        if (keep or at <= reread_until) and not window.first_time(event.event_id, at, keep=keep):
+            continue
+        fresh.append(event)
+    return fresh
 
 
 def _legacy_ids(body: dict[str, Any]) -> set[str] | None:
