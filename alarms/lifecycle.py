@@ -10,7 +10,11 @@ pipeline:
 - when it stops firing, a RESOLVED notice goes out if (and only if) its firing notice did;
 - a re-fire within ``refire_cooldown`` of the last resolved notice is stored but not
   announced until the cooldown is over, so a flapping series costs at most one firing and
-  one resolved message per cooldown, never a message per poll.
+  one resolved message per cooldown, never a message per poll;
+- a clock that went back never un-judges: an alert last judged after ``now`` is left as it
+  is (no resolve, no refresh from older data), except that a condition firing now on an
+  alert resolved "in the future" (by a clock that ran ahead) is a new episode, announced at
+  once rather than after a cooldown that lies in the future.
 """
 
 from __future__ import annotations
@@ -56,12 +60,20 @@ def decide(
     ``inhibited_by`` the fingerprint of a firing alert that holds this one back.
     """
     was_firing = previous is not None and previous.state is AlertState.FIRING
+    from_the_future = previous is not None and now < previous.updated_at
+    if from_the_future and (was_firing or not evaluation.firing):
+        return Decision(None, None)  # never judge a period older than one already judged
     if evaluation.firing:
         if was_firing and previous is not None:
             alert = _refresh(previous, evaluation, now)
         else:
             alert = _from_evaluation(evaluation, now, started=evaluation.onset)
-            if previous is not None and previous.quiet_until and previous.quiet_until > now:
+            if (
+                previous is not None
+                and not from_the_future
+                and previous.quiet_until
+                and previous.quiet_until > now
+            ):
                 alert = alert.model_copy(update={"quiet_until": previous.quiet_until})
         alert = alert.model_copy(
             update={"silenced_by": silence.id if silence else None, "inhibited_by": inhibited_by}
@@ -98,16 +110,16 @@ def mark_notified(alert: Alert, now: datetime) -> Alert:
 def acknowledge(alert: Alert, user: str, now: datetime) -> Alert:
     """The firing alert acknowledged by ``user``: no more repeats; its resolved notice stays.
 
-    Acknowledging twice keeps the first acknowledgement. Raises LifecycleError when the
-    alert is not firing.
+    Acknowledging twice keeps the first acknowledgement; the time it was last judged
+    (``updated_at``) is left alone. Raises LifecycleError when the alert is not firing.
     """
     if alert.state is not AlertState.FIRING:
         raise LifecycleError(f"the {alert.rule} alert is already {alert.state.value}")
     if alert.acknowledged_at is not None:
         return alert
-    return alert.model_copy(
-        update={"acknowledged_by": user, "acknowledged_at": now, "updated_at": now}
-    )
+    # ``updated_at`` is the time the alert was last judged on data; a click is not a
+    # judgement, and its wall-clock time must not block judging the data periods after it.
+    return alert.model_copy(update={"acknowledged_by": user, "acknowledged_at": now})
 
 
 def _firing_notice(alert: Alert, evaluation: Evaluation, now: datetime) -> Notice | None:

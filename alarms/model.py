@@ -99,7 +99,7 @@ class Alert(Frozen):
     summary: str = ""
     details: dict[str, str] = Field(default_factory=dict)
     started_at: datetime
-    updated_at: datetime
+    updated_at: datetime  # last judged on data (polls), not moved by button clicks
     resolved_at: datetime | None = None
     last_notified_at: datetime | None = None
     notifications: int = 0

@@ -15,10 +15,17 @@ from alarms.model import Frozen
 from alarms.pricing import TokenCounts, is_application_profile, plain_model_id, strip_geo
 
 SCHEMA = "ModelInvocationLog"
+# No Bedrock model takes or writes more than this many tokens in one call (the largest
+# context windows are a few million tokens); a larger count is a broken or forged record.
+MAX_TOKENS = 10_000_000
 
 
 class MalformedRecord(ValueError):
     """The record cannot be used; the message says why without quoting it."""
+
+
+class OutOfBounds(MalformedRecord):
+    """The record is well formed but a number in it is outside what Bedrock can produce."""
 
 
 class UsageRecord(Frozen):
@@ -63,13 +70,24 @@ def parse_record(message: str | bytes) -> UsageRecord:
         data = json.loads(message)
     except (ValueError, UnicodeDecodeError):
         raise MalformedRecord("not JSON") from None
+    except RecursionError:
+        raise MalformedRecord("nested too deeply to read") from None
     if not isinstance(data, dict):
         raise MalformedRecord("not a JSON object")
     return record_from(data)
 
 
 def record_from(data: dict[str, Any]) -> UsageRecord:
-    """The UsageRecord in an already decoded invocation-log record."""
+    """The UsageRecord in an already decoded invocation-log record; raises MalformedRecord."""
+    try:
+        return _record_from(data)
+    except MalformedRecord:
+        raise
+    except (ValueError, TypeError, RecursionError) as exc:  # pydantic's, or odd values
+        raise MalformedRecord(f"unusable values ({type(exc).__name__})") from None
+
+
+def _record_from(data: dict[str, Any]) -> UsageRecord:
     if data.get("schemaType", SCHEMA) != SCHEMA:
         raise MalformedRecord(f"schemaType is not {SCHEMA}")
     model_id = _required(data, "modelId")
@@ -90,7 +108,9 @@ def record_from(data: dict[str, Any]) -> UsageRecord:
     arn = arn if isinstance(arn, str) else ""
     plain = plain_model_id(model_id)
     base = plain if is_application_profile(plain) else strip_geo(plain)
-    return UsageRecord(
+    # Every value is checked above, so the models are built without validating them again
+    # (this runs once per logged call: hundreds of thousands a poll on a busy account).
+    return UsageRecord.model_construct(
         time=moment,
         request_id=request_id,
         operation=_text(data, "operation") or "",
@@ -102,7 +122,7 @@ def record_from(data: dict[str, Any]) -> UsageRecord:
         identity_arn=arn,
         principal=principal_of(arn),
         tags=_tags(data.get("requestMetadata")),
-        tokens=TokenCounts(
+        tokens=TokenCounts.model_construct(
             input=_count(inp, "inputTokenCount"),
             output=_count(out, "outputTokenCount"),
             cache_read=_count(inp, "cacheReadInputTokenCount"),
@@ -139,6 +159,8 @@ def _count(section: dict[str, Any], key: str) -> int:
         return 0
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise MalformedRecord(f"{key} is not a non-negative integer")
+    if value > MAX_TOKENS:
+        raise OutOfBounds(f"{key} is above {MAX_TOKENS:,}, more than any model takes")
     return value
 
 

@@ -193,7 +193,6 @@ def budget_check(
         budgets=settings.cost.all_budgets,
         zone=ZoneInfo(settings.cost.timezone),
         backfill_max=timedelta(days=settings.cost.backfill_max_days),
-        settle=timedelta(seconds=settings.cost.settle_seconds),
         pull=settings.aws.usage_source == "pull",
     )
     return BudgetCheck(
@@ -202,7 +201,11 @@ def budget_check(
         prices,
         status=lambda: logging_status(bedrock, settings.aws.invocation_log_group),
         ingest=lambda group: UsageIngest(
-            alerts.store, LogReader(logs, group), prices, settings.cost.all_tag_keys
+            alerts.store,
+            LogReader(logs, group),
+            prices,
+            settings.cost.all_tag_keys,
+            overlap=timedelta(seconds=settings.cost.overlap_seconds),
         ),
         estimate=lambda start, end: estimated_hours(reader, prices, start, end),
     )

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from alarms.lifecycle import Notice
 from alarms.model import Alert
 from alarms.silences import Silence
 from bot.adapters.clock import Clock
-from bot.adapters.store.base import StateStore
+from bot.adapters.store.base import StateStore, Write
 
-__all__ = ["AlertChannel", "Clock", "MessageRef", "Notifier", "StateStore"]
+__all__ = ["AlertChannel", "Clock", "MessageRef", "Notifier", "QueuingNotifier", "StateStore"]
 
 MessageRef = tuple[str, str]  # (channel id, message ts)
 
@@ -47,3 +47,11 @@ class Notifier(Protocol):
 
     def flush(self, now: datetime) -> list[str]:
         """Deliver what is due; returns problems worth reporting (empty when all went)."""
+
+
+@runtime_checkable
+class QueuingNotifier(Notifier, Protocol):
+    """A notifier whose notices are documents in the state store (the outbox)."""
+
+    def queued(self, alert: Alert, notice: Notice) -> Write:
+        """The write that queues ``notice``; the caller commits it with the alert's claim."""

@@ -45,6 +45,7 @@ FLAT: dict[str, tuple[str, str]] = {
     "usage_tag_keys": ("cost", "tag_keys"),
     "usage_backfill_max_days": ("cost", "backfill_max_days"),
     "usage_settle_seconds": ("cost", "settle_seconds"),
+    "usage_overlap_seconds": ("cost", "overlap_seconds"),
     "ask_default_model": ("ask", "default_model"),
     "ask_max_tokens": ("ask", "max_tokens"),
     "ask_rate_limit_per_hour": ("ask", "rate_limit_per_hour"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import tomllib
@@ -12,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_settings import SettingsError as SourceError
 
-from bot.config.flat import ENV_PREFIX, FLAT, NESTED, env_names
+from bot.config.flat import ALIASES, ENV_PREFIX, FLAT, NESTED, env_names
 from bot.config.settings import Settings, config_path, reading
 
 SECTIONS = {name for name, _ in FLAT.values()}
@@ -144,3 +145,13 @@ def unknown_env_vars() -> list[str]:
         for name in os.environ
         if name.startswith(ENV_PREFIX) and name not in known and name.split("__")[0] not in known
     )
+
+
+def unknown_slack_vars() -> list[tuple[str, str | None]]:
+    """SLACK_* variables genai-ops does not read, each with the known name it is closest to."""
+    known = [name for flat in FLAT for name in ALIASES.get(flat, ())]
+    return [
+        (name, next(iter(difflib.get_close_matches(name, known, n=1, cutoff=0.8)), None))
+        for name in sorted(os.environ)
+        if name.startswith("SLACK_") and name not in known
+    ]

@@ -168,7 +168,18 @@ class CostSettings(Section):
         default=31, ge=0, le=93, description="First start: logs read back at most this far."
     )
     settle_seconds: int = Field(
-        default=60, ge=0, le=3_600, description="Newest logs left for the next poll."
+        default=60,
+        ge=0,
+        le=3_600,
+        description="Accepted for older configs and ignored: records are counted in the "
+        "first poll after they are readable; late ones are caught by overlap_seconds.",
+    )
+    overlap_seconds: int = Field(
+        default=300,
+        ge=0,
+        le=3_600,
+        description="Each poll reads the invocation logs of this long before where the "
+        "last one stopped again, so records CloudWatch Logs delivers late are counted (once).",
     )
 
     @field_validator("timezone")

@@ -8,6 +8,8 @@ from datetime import UTC
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
+from bot.adapters.aws.errors import AwsError
+from bot.adapters.store import StoreError
 from bot.app.poll.poller import Poller
 from bot.app.ports import Clock
 
@@ -15,9 +17,15 @@ log = logging.getLogger(__name__)
 
 
 def safe_cycle(poller: Poller, clock: Clock) -> None:
-    """One cycle at the clock's time; any failure is logged and the next tick tries again."""
+    """One cycle at the clock's time; any failure is logged and the next tick tries again.
+
+    A known failure (an unusable state store, AWS out of reach) is one line saying what and
+    how to fix it; anything else is a bug and is logged with its traceback.
+    """
     try:
         poller.run_once(clock.now())
+    except (StoreError, AwsError) as exc:
+        log.error("poll cycle failed; retrying on the next tick", extra={"reason": str(exc)})
     except Exception:
         log.exception("poll cycle failed; retrying on the next tick")
 

@@ -60,9 +60,7 @@ def test_budget_alerts_fire_once_each_and_name_the_spender(
         }
     )
     config = tmp_path / "bot.toml"
-    config.write_text(
-        'usage_settle_seconds = 0\n[[budgets]]\nname = "all"\nperiod = "daily"\namount_usd = 100\n'
-    )
+    config.write_text('[[budgets]]\nname = "all"\nperiod = "daily"\namount_usd = 100\n')
     settings = load_settings(str(config), latency_statistic="Average")
     store = open_store(settings.state_url, SystemClock())
     poller = bootstrap.poller(settings, store=store, logs=logs, bedrock=bedrock)

@@ -58,3 +58,28 @@ def test_an_acknowledged_alert_is_not_repeated(cloudwatch: Any, slack: FakeSlack
     assert later.notices == []
     assert len(slack.of("chat.postMessage")) == 1
     assert alerts.active()[0].acknowledged_by == "U1"
+
+
+def test_a_clock_going_back_or_jumping_ahead_and_back_sends_no_false_notice(
+    cloudwatch: Any, slack: FakeSlack
+) -> None:
+    settings = load_settings(latency_statistic="Average", lookback_hours=6)
+    store = open_store(settings.state_url, FixedClock(END))
+    poller = bootstrap.poller(settings, store=store, cloudwatch=cloudwatch)
+    seed_spike(cloudwatch, END)
+
+    def texts() -> list[str]:
+        return [call.args["text"] for call in slack.of("chat.postMessage")]
+
+    poller.run_once(END)
+    assert len(texts()) == 1 and f"Latency spike on {SPIKY.model_id}" in texts()[0]
+    back = poller.run_once(END - timedelta(hours=2))  # the clock went back: older data is calm
+    assert back.notices == [] and len(AlertStore(store).active()) == 1
+    poller.run_once(END + timedelta(minutes=5))  # and forward again: still the same episode
+    assert len(texts()) == 1 and slack.of("chat.postUpdate") == []
+
+    poller.run_once(END + timedelta(days=1))  # a day ahead: nothing there, so it resolves
+    assert not AlertStore(store).active()
+    returned = poller.run_once(END + timedelta(minutes=10))  # back: the spike is still there
+    assert [n for n, _ in returned.notices] == ["firing"]
+    assert len(AlertStore(store).active()) == 1

@@ -121,3 +121,65 @@ def test_subscription_payloads_decode_or_are_rejected(data: Any) -> None:
 @given(text=st.text(max_size=2000))
 def test_markdown_conversion_never_crashes(text: str) -> None:
     assert isinstance(to_mrkdwn(text), str)
+
+
+HOSTILE_VALUE = st.one_of(
+    JSONISH,
+    st.integers(min_value=-(10**40), max_value=10**40),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(min_value=1, max_value=3000).map(lambda depth: "[" * depth + "]" * depth),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    field=st.sampled_from(
+        [
+            ("input", "inputTokenCount"),
+            ("input", "cacheReadInputTokenCount"),
+            ("output", "outputTokenCount"),
+            ("input", "inputBodyJson"),
+            ("output", "outputBodyJson"),
+            ("timestamp",),
+            ("modelId",),
+            ("identity",),
+            ("requestMetadata",),
+            ("input",),
+            ("output",),
+        ]
+    ),
+    value=HOSTILE_VALUE,
+    raw=st.booleans(),
+)
+def test_hostile_values_in_any_field_never_crash_the_reader(
+    field: tuple[str, ...], value: Any, raw: bool
+) -> None:
+    """Huge numbers, deep nesting, wrong types: read_usage returns a record or says why."""
+    from datetime import UTC, datetime
+
+    from alarms.usage_fast import read_usage
+    from bot.entrypoints.demo.invocations import invocation
+
+    record = invocation(datetime(2026, 11, 1, tzinfo=UTC), "r", input_tokens=5)
+    record["input"]["inputBodyJson"] = {"messages": [{"text": "x" * 3000}]}
+    record["output"]["outputBodyJson"] = {"stopReason": "end_turn"}
+    target = record
+    for key in field[:-1]:
+        target = target[key]
+    text = json.dumps(record, separators=(",", ":"))
+    if raw and isinstance(value, str) and value.startswith("["):  # nesting beyond json.dumps
+        placeholder = "__deep__"
+        target[field[-1]] = placeholder
+        text = json.dumps(record, separators=(",", ":")).replace(f'"{placeholder}"', value)
+    else:
+        target[field[-1]] = value
+        try:
+            text = json.dumps(record, separators=(",", ":"))
+        except (ValueError, RecursionError):
+            return
+    try:
+        usage = read_usage(text)
+    except MalformedRecord:
+        return
+    assert 0 <= usage.tokens.input <= 10_000_000
+    assert 0 <= usage.tokens.output <= 10_000_000

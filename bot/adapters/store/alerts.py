@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alarms.model import Alert, AlertState
-from bot.adapters.store import StateStore
+from bot.adapters.store import StateStore, Write
 
 KIND = "alert"
 
@@ -22,6 +22,10 @@ class AlertStore:
     def save(self, alert: Alert, expected_version: int | None = None) -> int:
         body = alert.model_dump(mode="json")
         return self.store.put(KIND, alert.fingerprint, body, expected_version=expected_version)
+
+    def write(self, alert: Alert, expected_version: int | None = None) -> Write:
+        """The write that saves ``alert``, for a caller that commits it with other writes."""
+        return Write(KIND, alert.fingerprint, alert.model_dump(mode="json"), expected_version)
 
     def restore(self, fingerprint: str, previous: Alert | None, *, expected_version: int) -> None:
         """Put back the state before a claim (delete when there was none), if still claimed."""

@@ -28,6 +28,16 @@ class Record:
     version: int
 
 
+@dataclass(frozen=True, slots=True)
+class Write:
+    """One document of a multi-document write; ``expected_version`` as for ``put``."""
+
+    kind: str
+    key: str
+    body: dict[str, Any]
+    expected_version: int | None = None
+
+
 class StateStore(Protocol):
     def get(self, kind: str, key: str) -> Record | None:
         """The document, or None when absent or expired."""
@@ -45,6 +55,12 @@ class StateStore(Protocol):
 
         ``expected_version`` None writes unconditionally; 0 requires that the document does
         not exist yet; N requires that it is at version N. Otherwise raises Conflict.
+        """
+
+    def put_all(self, writes: list[Write]) -> list[int]:
+        """Write every document or none (one transaction); the new versions, in order.
+
+        Raises Conflict, writing nothing, when any one's ``expected_version`` does not hold.
         """
 
     def delete(self, kind: str, key: str, *, expected_version: int | None = None) -> None:

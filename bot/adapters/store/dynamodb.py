@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.adapters.clock import Clock
-from bot.adapters.store.base import Conflict, Record, StoreError
+from bot.adapters.store.base import Conflict, Record, StoreError, Write
 
 LIVE = "(attribute_not_exists(#e) OR #e > :now)"
 MAX_RETRIES = 8
@@ -75,6 +75,53 @@ class DynamoStore:
             except Conflict:
                 continue  # another writer got in between: read again and retry
         raise Conflict(f"{kind}/{key} kept changing; gave up after {MAX_RETRIES} attempts")
+
+    def put_all(self, writes: list[Write]) -> list[int]:
+        """One TransactWriteItems: every document written, or none (at most 100)."""
+        from botocore.exceptions import ClientError
+
+        versions, items = [], []
+        for write in writes:
+            expected = write.expected_version
+            if expected is None:
+                current = self.get(write.kind, write.key)
+                expected = current.version if current else 0
+            text = json.dumps(write.body, separators=(",", ":"), default=str)
+            condition = (
+                "attribute_not_exists(#v) OR #e <= :now"
+                if expected == 0
+                else f"#v = :expected AND {LIVE}"
+            )
+            values = {":now": _n(self._now())}
+            if expected:
+                values[":expected"] = _n(expected)
+            item = _item(write.kind, write.key, text, expected + 1, None)
+            put = {
+                "TableName": self.table,
+                "Item": item,
+                "ConditionExpression": condition,
+                "ExpressionAttributeNames": {"#v": "version", "#e": "expires_at"},
+                "ExpressionAttributeValues": values,
+            }
+            items.append({"Put": put})
+            versions.append(expected + 1)
+        try:
+            self.client.transact_write_items(TransactItems=items)
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            if code == "TransactionCanceledException":
+                reasons = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
+                if "ConditionalCheckFailed" in reasons or "ConditionalCheckFailed" in str(exc):
+                    names = ", ".join(f"{w.kind}/{w.key}" for w in writes)
+                    raise Conflict(f"one of {names} changed; nothing was written") from None
+            raise StoreError(_explain(self.table, "write a transaction", code, exc)) from exc
+        except Exception as exc:
+            from botocore.exceptions import BotoCoreError
+
+            if isinstance(exc, BotoCoreError):
+                raise StoreError(f"DynamoDB table {self.table}: transaction: {exc}") from exc
+            raise
+        return versions
 
     def delete(self, kind: str, key: str, *, expected_version: int | None = None) -> None:
         request: dict[str, Any] = {"Key": _key(kind, key)}

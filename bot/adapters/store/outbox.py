@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from alarms.lifecycle import Notice
-from bot.adapters.store import Conflict, StateStore
+from bot.adapters.store import Conflict, StateStore, Write
 
 KIND = "outbox"
 DEAD = "outbox_dead"
@@ -89,10 +89,17 @@ class Outbox:
         self.store = store
 
     def add(self, notice: Notice, fingerprint: str, rule: str, batch: str, now: datetime) -> Entry:
+        write = self.entry(notice, fingerprint, rule, batch, now)
+        self.store.put_all([write])
+        return Entry.from_record(write.key, write.body)
+
+    def entry(
+        self, notice: Notice, fingerprint: str, rule: str, batch: str, now: datetime
+    ) -> Write:
+        """The write that queues a notice, for a caller that commits it with other writes."""
         key = f"{time.time_ns():020d}-{os.getpid():07d}-{next(_counter):06d}"
         entry = Entry(key, notice, fingerprint, rule, batch, now.isoformat())
-        self.store.put(KIND, key, entry.body(), expected_version=0)
-        return entry
+        return Write(KIND, key, entry.body(), expected_version=0)
 
     def pending(self) -> list[Entry]:
         """Every undelivered entry, oldest first."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 import time
@@ -11,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.adapters.clock import Clock
-from bot.adapters.store.base import Conflict, Record, StoreError
+from bot.adapters.store.base import Conflict, Record, StoreError, Write
+from bot.adapters.store.sqlite_rows import SET_ASIDE, CorruptRow, decode, text_or_bytes
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -23,6 +25,17 @@ CREATE TABLE IF NOT EXISTS documents (
     PRIMARY KEY (kind, key)
 )
 """
+COLUMNS = "SELECT kind, key, body, version, expires_at FROM documents LIMIT 0"
+log = logging.getLogger(__name__)
+
+
+def _check_shape(db: sqlite3.Connection) -> None:
+    """Raise sqlite3.Error when the file is not a database or its table is not ours."""
+    found = db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type='table' AND name='documents'"
+    ).fetchone()
+    if found:
+        db.execute(COLUMNS)  # "no such column" when a table of that name is someone else's
 
 
 def _prepare(db: sqlite3.Connection, deadline: float) -> None:
@@ -33,8 +46,10 @@ def _prepare(db: sqlite3.Connection, deadline: float) -> None:
     """
     while True:
         try:
+            _check_shape(db)  # before anything is written to a file that is not ours
             db.execute("PRAGMA journal_mode=WAL")
             db.execute(SCHEMA)
+            db.execute(SET_ASIDE)
             return
         except sqlite3.OperationalError as exc:
             if "locked" not in str(exc) or time.monotonic() > deadline:
@@ -54,12 +69,14 @@ class SqliteStore:
             self._db = sqlite3.connect(
                 self.path, timeout=timeout, check_same_thread=False, isolation_level=None
             )
+            self._db.text_factory = text_or_bytes
             _prepare(self._db, time.monotonic() + timeout)
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(
-                f"state file {self.path} cannot be used ({exc}). If it is corrupt, move it "
-                "aside (the bot starts afresh); if it is locked, stop the other genai-ops "
-                "process; or point GENAI_OPS_STATE_URL elsewhere."
+                f"state file {self.path} cannot be used ({exc}). If it is corrupt or not a "
+                "genai-ops state file, move it aside (the bot starts afresh); if it is "
+                "locked, stop the other genai-ops process; or point GENAI_OPS_STATE_URL "
+                "elsewhere."
             ) from exc
 
     def get(self, kind: str, key: str) -> Record | None:
@@ -68,7 +85,10 @@ class SqliteStore:
             "AND (expires_at IS NULL OR expires_at > ?)",
             (kind, key, self._now()),
         )
-        return Record(kind, key, json.loads(rows[0][0]), rows[0][1]) if rows else None
+        if not rows:
+            return None
+        body = self._body(kind, key, rows[0][0], rows[0][1])
+        return Record(kind, key, body, rows[0][1]) if body is not None else None
 
     def put(
         self,
@@ -79,39 +99,51 @@ class SqliteStore:
         expected_version: int | None = None,
         expires_at: datetime | None = None,
     ) -> int:
-        text = json.dumps(body, separators=(",", ":"), default=str)
         expiry = expires_at.timestamp() if expires_at else None
+        return self._transaction([Write(kind, key, body, expected_version)], expiry)[0]
+
+    def put_all(self, writes: list[Write]) -> list[int]:
+        return self._transaction(writes, None)
+
+    def _transaction(self, writes: list[Write], expiry: float | None) -> list[int]:
+        texts = [json.dumps(w.body, separators=(",", ":"), default=str) for w in writes]
         with self._lock:
             try:
                 self._db.execute("BEGIN IMMEDIATE")
-                row = self._db.execute(
-                    "SELECT version, expires_at FROM documents WHERE kind=? AND key=?",
-                    (kind, key),
-                ).fetchone()
-                live = row is not None and (row[1] is None or row[1] > self._now())
-                current = row[0] if live and row else 0
-                if expected_version is not None and expected_version != current:
-                    raise Conflict(f"{kind}/{key} is at version {current}, not {expected_version}")
-                version = current + 1
-                self._db.execute(
-                    "INSERT OR REPLACE INTO documents (kind, key, body, version, expires_at) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (kind, key, text, version, expiry),
-                )
+                versions = [
+                    self._write(w, text, expiry) for w, text in zip(writes, texts, strict=True)
+                ]
                 self._db.execute("COMMIT")
-                return version
-            except sqlite3.OperationalError as exc:
+                return versions
+            except sqlite3.DatabaseError as exc:
                 if self._db.in_transaction:
                     self._db.execute("ROLLBACK")
                 raise StoreError(
                     f"state file {self.path} could not be written ({exc}); if another "
                     "genai-ops process uses the same file, stop it or give each its own "
-                    "GENAI_OPS_STATE_URL"
+                    "GENAI_OPS_STATE_URL; if the file is damaged, move it aside"
                 ) from exc
             except BaseException:
                 if self._db.in_transaction:
                     self._db.execute("ROLLBACK")
                 raise
+
+    def _write(self, write: Write, text: str, expiry: float | None) -> int:
+        """One document inside the open transaction; raises Conflict."""
+        kind, key = write.kind, write.key
+        row = self._db.execute(
+            "SELECT version, expires_at FROM documents WHERE kind=? AND key=?", (kind, key)
+        ).fetchone()
+        live = row is not None and (row[1] is None or row[1] > self._now())
+        current = row[0] if live and row else 0
+        if write.expected_version is not None and write.expected_version != current:
+            raise Conflict(f"{kind}/{key} is at version {current}, not {write.expected_version}")
+        self._db.execute(
+            "INSERT OR REPLACE INTO documents (kind, key, body, version, expires_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (kind, key, text, current + 1, expiry),
+        )
+        return current + 1
 
     def delete(self, kind: str, key: str, *, expected_version: int | None = None) -> None:
         sql = "DELETE FROM documents WHERE kind=? AND key=?"
@@ -130,7 +162,55 @@ class SqliteStore:
             "AND (expires_at IS NULL OR expires_at > ?) ORDER BY key",
             (kind, prefix, prefix + "\U0010ffff", self._now()),
         )
-        return [Record(kind, key, json.loads(body), version) for key, body, version in rows]
+        found = []
+        for key, text, version in rows:
+            body = self._body(kind, key, text, version)
+            if body is not None:
+                found.append(Record(kind, key, body, version))
+        return found
+
+    def _body(self, kind: str, key: str, text: object, version: int) -> dict[str, Any] | None:
+        """The decoded body, or None after setting an unreadable row aside (and saying so)."""
+        try:
+            return decode(text)
+        except CorruptRow as exc:
+            self._set_aside(kind, key, text, version, str(exc))
+            return None
+
+    def _set_aside(self, kind: str, key: str, text: object, version: int, reason: str) -> None:
+        """Move the row to ``set_aside`` so the rest of the state stays usable."""
+        log.error(
+            "state row set aside: it cannot be read",
+            extra={"kind": kind, "key": key, "reason": reason, "file": str(self.path)},
+        )
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                self._db.execute(
+                    "INSERT INTO set_aside (kind, key, body, version, reason, at) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (kind, key, text, version, reason, self._now()),
+                )
+                self._db.execute(
+                    "DELETE FROM documents WHERE kind=? AND key=? AND version=?",
+                    (kind, key, version),
+                )
+                self._db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                log.warning("could not set the row aside", extra={"reason": str(exc)})
+
+    def unreadable(self) -> list[tuple[str, str, str]]:
+        """(kind, key, why) of every row whose body cannot be read, without moving any."""
+        rows = self._rows("SELECT kind, key, body FROM documents", ())
+        problems = []
+        for kind, key, text in rows:
+            try:
+                decode(text)
+            except CorruptRow as exc:
+                problems.append((kind, key, str(exc)))
+        return problems
 
     def _now(self) -> float:
         return self.clock.now().timestamp()
@@ -144,4 +224,7 @@ class SqliteStore:
             try:
                 return self._db.execute(sql, params).fetchall()
             except sqlite3.DatabaseError as exc:
-                raise StoreError(f"state file {self.path}: {exc}") from exc
+                raise StoreError(
+                    f"state file {self.path} cannot be read ({exc}); if it is damaged or "
+                    "not a genai-ops state file, move it aside (the bot starts afresh)"
+                ) from exc

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from alarms.lifecycle import Notice
 from alarms.model import Alert
-from bot.adapters.store import StateStore, StoreError
+from bot.adapters.store import StateStore, StoreError, Write
 from bot.adapters.store.outbox import Outbox
 from bot.app.deliver.pipeline import Delivery
 
@@ -40,6 +40,12 @@ class OutboxNotifier:
         except StoreError as exc:
             raise DeliveryError(f"cannot queue the notice: {exc}") from exc
         return None
+
+    def queued(self, alert: Alert, notice: Notice) -> Write:
+        """The outbox write for ``notice``, for the poller to commit with its claim."""
+        return self.outbox.entry(
+            notice, alert.fingerprint, alert.rule, alert.updated_at.isoformat(), alert.updated_at
+        )
 
     def flush(self, now: datetime) -> list[str]:
         report = self.delivery.flush(now)

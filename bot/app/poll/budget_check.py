@@ -41,7 +41,6 @@ class BudgetConfig:
     budgets: tuple[Budget, ...]
     zone: tzinfo
     backfill_max: timedelta
-    settle: timedelta
     pull: bool = True  # False when a subscription filter pushes the logs (usage_source=push)
 
 
@@ -106,7 +105,7 @@ class BudgetCheck:
 
     def _pull(self, log_group: str, start: datetime, now: datetime) -> None:
         ingest = self._ingest_for(log_group)
-        self.last_ingest = ingest.run(start, now - self.config.settle)
+        self.last_ingest = ingest.run(start, now)
         if self.last_ingest.stopped:
             log.info("usage read stopped early", extra={"reason": self.last_ingest.stopped})
         if self.last_ingest.malformed:

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Protocol
 
 from alarms.inhibition import inhibitions
-from alarms.lifecycle import decide, mark_notified
+from alarms.lifecycle import Notice, decide, mark_notified
 from alarms.model import Alert, Evaluation
 from alarms.silences import Silence, silenced_by
 from bot.adapters.aws.errors import AwsError
@@ -17,7 +17,7 @@ from bot.adapters.store.silences import SilenceStore
 from bot.app.deliver.notifier import DeliveryError
 from bot.app.poll.history import PollHistory
 from bot.app.poll.report import CycleReport
-from bot.app.ports import Notifier
+from bot.app.ports import Notifier, QueuingNotifier
 
 __all__ = ["Check", "CycleReport", "Poller"]
 
@@ -53,18 +53,25 @@ class Poller:
         for check in self.checks:
             try:
                 evaluations = check.evaluate(now, report)
-            except AwsError as exc:
-                log.warning(
-                    "check failed; retried next cycle",
-                    extra={"check": check.name, "reason": str(exc)},
-                )
-                report.failures.append(f"{check.name}: {exc}")
+            except (AwsError, StoreError) as exc:
+                self._failed(report, check.name, str(exc))
+                continue
+            except Exception as exc:
+                log.exception("check crashed", extra={"check": check.name})
+                self._failed(report, check.name, f"unexpected {type(exc).__name__}")
                 continue
             report.evaluations += evaluations
         muting = self.silences.active(now)
         held = inhibitions(report.evaluations)
         for evaluation in report.evaluations:
-            self._apply(evaluation, now, report, muting, held.get(evaluation.fingerprint))
+            try:
+                self._apply(evaluation, now, report, muting, held.get(evaluation.fingerprint))
+            except Exception as exc:
+                log.warning(
+                    "alert not judged this cycle",
+                    extra={"rule": evaluation.rule, "reason": f"{type(exc).__name__}: {exc}"},
+                )
+                report.failures.append(f"{evaluation.rule}: {type(exc).__name__}")
         report.failures += self.notifier.flush(now)  # queued notices go out together, in order
         self._save_report(report)
         log.info(
@@ -78,6 +85,11 @@ class Poller:
             },
         )
         return report
+
+    @staticmethod
+    def _failed(report: CycleReport, check: str, reason: str) -> None:
+        log.warning("check failed; retried next cycle", extra={"check": check, "reason": reason})
+        report.failures.append(f"{check}: {reason}")
 
     def _save_report(self, report: CycleReport) -> None:
         try:
@@ -104,6 +116,9 @@ class Poller:
         if decision.notice is None:
             self._save(alert, version)
             return
+        if isinstance(self.notifier, QueuingNotifier):
+            self._claim_and_queue(alert, version, decision.notice, now, report)
+            return
         # Claim the notice with a conditional write before sending it, so that of two pollers
         # racing on the same alert (overlapping Lambda runs) exactly one posts.
         claimed = self._save(mark_notified(alert, now), version)
@@ -120,6 +135,24 @@ class Poller:
                 log.warning("undelivered notice was overtaken", extra={"rule": alert.rule})
             return
         report.notices.append((decision.notice, alert.fingerprint))
+
+    def _claim_and_queue(
+        self, alert: Alert, version: int, notice: Notice, now: datetime, report: CycleReport
+    ) -> None:
+        """Claim the notice and queue it in the outbox in one atomic write: of two pollers
+        racing on the same alert exactly one queues it, and a crash leaves both or neither."""
+        assert isinstance(self.notifier, QueuingNotifier)
+        claim = self.alerts.write(mark_notified(alert, now), expected_version=version)
+        try:
+            self.alerts.store.put_all([claim, self.notifier.queued(alert, notice)])
+        except Conflict:
+            log.info("alert changed during the cycle", extra={"fingerprint": alert.fingerprint})
+            return
+        except StoreError as exc:
+            log.warning("notice not queued; retried next cycle", extra={"reason": str(exc)})
+            report.failures.append(f"cannot queue the notice: {exc}")
+            return
+        report.notices.append((notice, alert.fingerprint))
 
     def _save(self, alert: Alert, version: int) -> int | None:
         """Save on top of ``version``; None when someone else changed it first.

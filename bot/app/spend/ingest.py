@@ -1,89 +1,53 @@
-"""Reading invocation logs into roll-ups, each record counted exactly once.
+"""Reading invocation logs into roll-ups, each record counted exactly once, late ones too.
 
-The cursor (kind ``usage_cursor``, one per log group) holds the last timestamp read and the
-event ids already counted at that timestamp. Each page is committed in two steps: the cursor
-moves forward together with the page's aggregated deltas (one conditional write: the commit
-point), then the deltas are applied to the hourly roll-ups and cleared from the cursor. A crash
-between the two re-applies the deltas on the next run, and roll-ups ignore a batch they already
-hold. A second poller racing on the same cursor loses the conditional write and stops.
+CloudWatch Logs delivers records late (minutes, sometimes more), so a poll reads again the
+last ``overlap`` before where the previous one stopped, and remembers the event ids it read
+in that window (``SeenEvents``) to count each record once. The cursor (kind
+``usage_cursor``, one per log group) holds where reading stopped (``ts``). Each page is
+committed in two steps: the cursor with the page's aggregated deltas and the page's
+remembered ids, in one atomic write conditional on the cursor's version (the commit point);
+then the deltas are applied to the hourly roll-ups and cleared from the cursor. A crash
+between the two re-applies the deltas on the next run, and roll-ups ignore a batch they
+already hold. A second poller racing on the same cursor loses the conditional write and stops.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from alarms.pricing import Cost
-from alarms.rollup import Rollup, hour_of
-from alarms.usage import MalformedRecord, UsageRecord, parse_record
+from alarms.rollup import Rollup
 from bot.adapters.aws.invocation_logs import LogEvent, LogReader
 from bot.adapters.prices import Pricer
-from bot.adapters.store import Conflict, StateStore
-from bot.adapters.store.rollups import RollupStore, deltas_from_json, deltas_to_json, hour_key
+from bot.adapters.store import Conflict, StateStore, Write
+from bot.adapters.store.rollups import RollupStore, deltas_from_json, deltas_to_json
+from bot.adapters.store.seen_events import SeenEvents, SeenWindow
+from bot.app.spend.aggregate import Aggregator, IngestReport
 
-log = logging.getLogger(__name__)
+__all__ = ["CURSOR", "Aggregator", "IngestReport", "UsageIngest", "ingest_delivery"]
 CURSOR = "usage_cursor"
-
-
-@dataclass
-class IngestReport:
-    records: int = 0
-    malformed: int = 0
-    duplicates: int = 0
-    pages: int = 0
-    unpriced: dict[str, str] = field(default_factory=dict)  # model -> why
-    stopped: str = ""  # why reading stopped early, if it did
-
-
-@dataclass
-class Aggregator:
-    """Parses, prices and sums events into per-hour deltas."""
-
-    pricer: Pricer
-    tag_keys: frozenset[str]
-    report: IngestReport
-
-    def add_events(self, events: Iterable[LogEvent], deltas: dict[str, Rollup]) -> None:
-        for event in events:
-            try:
-                record = parse_record(event.message)
-            except MalformedRecord as exc:
-                self.report.malformed += 1
-                log.warning(
-                    "skipped a malformed invocation-log record",
-                    extra={"event_id": event.event_id, "reason": str(exc)},
-                )
-                continue
-            self.add(record, deltas)
-
-    def add(self, record: UsageRecord, deltas: dict[str, Rollup]) -> Cost:
-        cost = self.pricer.price(record.model_id, record.tokens, record.time)
-        hour = hour_of(record.time.astimezone(UTC))
-        key = hour_key(hour)
-        rollup = deltas.get(key)
-        if rollup is None:
-            rollup = deltas[key] = Rollup(hour=hour)
-        rollup.add(record, cost.usd, self.tag_keys)
-        self.report.records += 1
-        if cost.usd is None:
-            self.report.unpriced.setdefault(record.base_model, cost.reason)
-        return cost
+DEFAULT_OVERLAP = timedelta(minutes=5)
 
 
 class UsageIngest:
     """Incremental reader of one invocation-log group into the roll-ups."""
 
     def __init__(
-        self, store: StateStore, reader: LogReader, pricer: Pricer, tag_keys: Iterable[str]
+        self,
+        store: StateStore,
+        reader: LogReader,
+        pricer: Pricer,
+        tag_keys: Iterable[str],
+        overlap: timedelta = DEFAULT_OVERLAP,
     ) -> None:
         self.store = store
         self.reader = reader
         self.rollups = RollupStore(store)
+        self.seen = SeenEvents(store)
         self.pricer = pricer
         self.tag_keys = frozenset(tag_keys)
+        self.overlap_ms = int(overlap.total_seconds() * 1000)
 
     @property
     def key(self) -> str:
@@ -105,36 +69,47 @@ class UsageIngest:
                 report.stopped = "another poller holds the cursor"
                 return report
             version, body = finished, {**body, "pending": None}
-        aggregator = Aggregator(self.pricer, self.tag_keys, report)
         end_ms = int(end.timestamp() * 1000)
         if end_ms <= body["ts"]:
-            return report
-        seen = set(body["ids"])
-        for page in self.reader.pages(body["ts"], end_ms):
+            return report  # nothing new (or a clock that went back)
+        legacy = _legacy_ids(body)
+        if legacy is not None:  # what the old cursor counted is not remembered: never re-read it
+            body = {**body, "v": 2, "floor": max(body["ts"], body.get("floor", 0))}
+        start = max(body["ts"] - self.overlap_ms, body.get("floor", 0))
+        window = self.seen.window(self.key, start)
+        reread_until = body["ts"]  # later events were never counted: no need to look up
+        aggregator = Aggregator(self.pricer, self.tag_keys, report)
+        for page in self.reader.pages(start, end_ms):
             report.pages += 1
-            fresh = [e for e in page if not (e.timestamp == body["ts"] and e.event_id in seen)]
+            fresh = _fresh(page, window, legacy, reread_until, self.overlap_ms)
             report.duplicates += len(page) - len(fresh)
             if not fresh:
                 continue
             deltas: dict[str, Rollup] = {}
             before = report.malformed, report.records
             aggregator.add_events(fresh, deltas)
-            body = _advance(
-                body, fresh, deltas, report.malformed - before[0], report.records - before[1]
-            )
-            seen = set(body["ids"])
-            try:
-                version = self.store.put(CURSOR, self.key, body, expected_version=version)
-            except Conflict:
+            counts = report.malformed - before[0], report.records - before[1]
+            body = _advance(body, fresh, deltas, *counts)
+            committed = self._commit(body, version, window)
+            if committed is None:
                 report.stopped = "another poller moved the cursor first"
                 return report
-            finished = self._finish(body, version)
-            if finished is None:
-                report.stopped = "another poller moved the cursor first"
-                return report
-            version = finished
+            version = committed
             body = {**body, "pending": None}
+        if self._commit({**body, "ts": end_ms}, version, window) is None:
+            report.stopped = "another poller moved the cursor first"
+        else:
+            self.seen.forget_stale(window)
         return report
+
+    def _commit(self, body: dict[str, Any], version: int, window: SeenWindow) -> int | None:
+        """Write the cursor and the remembered ids atomically, then apply pending deltas."""
+        writes = [Write(CURSOR, self.key, body, expected_version=version), *window.writes()]
+        try:
+            version = self.store.put_all(writes)[0]
+        except Conflict:
+            return None
+        return self._finish(body, version) if body.get("pending") else version
 
     def _finish(self, body: dict[str, Any], version: int) -> int | None:
         """Apply the cursor's pending deltas to the roll-ups, then clear them."""
@@ -148,11 +123,41 @@ class UsageIngest:
             return None
 
 
+def _fresh(
+    page: list[LogEvent],
+    window: SeenWindow,
+    legacy: set[str] | None,
+    reread_until: int,
+    overlap_ms: int,
+) -> list[LogEvent]:
+    """The page's events not counted before; those the next poll may read again are kept
+    in ``window`` (hashing only the events in either stretch keeps a backfill fast)."""
+    keep_from = max(e.timestamp for e in page) - overlap_ms
+    fresh = []
+    for event in page:
+        at = event.timestamp
+        keep = at >= keep_from
+        if legacy is not None and event.event_id in legacy:
+            window.first_time(event.event_id, at, keep=keep)  # counted by the older reader
+            continue
+        if (keep or at <= reread_until) and not window.first_time(event.event_id, at, keep=keep):
+            continue
+        fresh.append(event)
+    return fresh
+
+
+def _legacy_ids(body: dict[str, Any]) -> set[str] | None:
+    """A cursor written before the overlap window: the ids counted at its timestamp."""
+    return None if body.get("v") == 2 else set(body.get("ids", []))
+
+
 def _new_cursor(start: datetime, group: str) -> dict[str, Any]:
+    ms = int(start.timestamp() * 1000)
     return {
+        "v": 2,
         "group": group,
-        "ts": int(start.timestamp() * 1000),
-        "ids": [],
+        "ts": ms,
+        "floor": ms,  # never read before the first start
         "batch": 0,
         "pending": None,
         "records": 0,
@@ -167,14 +172,12 @@ def _advance(
     malformed: int,
     records: int,
 ) -> dict[str, Any]:
-    last = max(e.timestamp for e in events)
-    at_last = [e.event_id for e in events if e.timestamp == last]
-    ids = (body["ids"] + at_last) if last == body["ts"] else at_last
+    """The cursor after a page: past its newest event, with the page's deltas pending."""
     batch = body["batch"] + 1
     return {
         **body,
-        "ts": last,
-        "ids": ids,
+        "ts": max(body["ts"], max(e.timestamp for e in events)),
+        "ids": [],
         "batch": batch,
         "records": body["records"] + records,
         "malformed": body["malformed"] + malformed,

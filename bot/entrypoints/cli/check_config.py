@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 from typing import TextIO
 
@@ -10,13 +11,16 @@ from bot.adapters.clock import Clock
 from bot.adapters.store import open_store
 from bot.app.poll.history import LastCycle, PollHistory, series_per_subject
 from bot.app.poll.report import monthly_cost_usd
-from bot.config.load import unknown_env_vars
+from bot.config.load import unknown_env_vars, unknown_slack_vars
 from bot.config.settings import Settings
+from bot.entrypoints.cli.state_check import state_problem
 
 log = logging.getLogger(__name__)
 
 
-def check_config(settings: Settings, out: TextIO, clock: Clock) -> int:
+def check_config(settings: Settings, out: TextIO, clock: Clock, err: TextIO | None = None) -> int:
+    """Print what works and what is missing; 1 when the state store cannot be used as is."""
+    problem = state_problem(settings, clock)
     say = out.write
     say("Settings are valid.\n")
     has_bot = bool(settings.secret("slack_bot_token"))
@@ -69,6 +73,12 @@ def check_config(settings: Settings, out: TextIO, clock: Clock) -> int:
     say(f"  {ask_limits(settings)}\n")
     for name in unknown_env_vars():
         say(f"  warning: environment variable {name} matches no setting (typo?)\n")
+    for name, guess in unknown_slack_vars():
+        hint = f" (did you mean {guess}?)" if guess else ""
+        say(f"  warning: environment variable {name} is not read by genai-ops{hint}\n")
+    if problem:
+        (err or sys.stderr).write(f"genai-ops check-config: {problem}\n")
+        return 1
     return 0
 
 
@@ -108,7 +118,7 @@ def _last_cycle(settings: Settings, clock: Clock) -> LastCycle | None:
         finally:
             store.close()
     except Exception as exc:  # a diagnostic must not fail on an unreachable store
-        log.info("last poll report unavailable", extra={"reason": str(exc)})
+        log.debug("last poll report unavailable", extra={"reason": str(exc)})
         return None
 
 

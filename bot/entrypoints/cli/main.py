@@ -47,9 +47,9 @@ def cmd_check_config(args: argparse.Namespace, settings: Settings) -> int:
     from bot.entrypoints.cli.live_checks import live_checks
 
     clock = bootstrap.clock()
-    check_config(settings, sys.stdout, clock)
-    if args.offline:
-        return 0
+    offline = check_config(settings, sys.stdout, clock, sys.stderr)
+    if args.offline or offline:
+        return offline  # the state store is unusable: say so before any live check
     sys.stdout.flush()
     return live_checks(settings, sys.stdout, sys.stderr, clock)
 

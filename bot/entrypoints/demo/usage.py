@@ -106,8 +106,8 @@ def seed_usage(logs: Any, bedrock: Any, now: datetime) -> tuple[int, Decimal]:
 
 def with_demo_budget(settings: Settings, spent_today: Decimal) -> Settings:
     """Unless budgets are configured, a daily one the seeded day has used about 85% of (so
-    its 80% threshold speaks); logs are read up to the poll's ``now``."""
-    update: dict[str, Any] = {"usage_settle_seconds": 0}
+    its 80% threshold speaks)."""
+    update: dict[str, Any] = {}
     if not settings.cost.all_budgets:
         amount = max(Decimal(1), (spent_today / Decimal("0.85")).quantize(Decimal(1), ROUND_UP))
         update["budgets"] = (Budget(name="demo daily", period="daily", amount_usd=amount),)
