@@ -91,7 +91,7 @@ def test_check_config_warns_about_a_misspelled_slack_variable(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("SLACK_BOT_TOKN", "xoxb-typo")
-    result = genai_ops("check-config")
+    result = genai_ops("check-config", "--offline")  # the settings alone: no AWS here
     assert result.returncode == 0
     assert "SLACK_BOT_TOKN" in result.stdout and "SLACK_BOT_TOKEN" in result.stdout
     assert "xoxb-typo" not in result.stdout + result.stderr
