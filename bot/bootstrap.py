@@ -26,6 +26,7 @@ from bot.adapters.aws.invocation_logs import LogReader, logging_status
 from bot.adapters.clock import Clock, SystemClock
 from bot.adapters.prices import Pricer
 from bot.adapters.slack.channel import SlackChannel
+from bot.adapters.slack.style import MessageStyle
 from bot.adapters.store import StateStore, open_store
 from bot.adapters.store.alerts import AlertStore
 from bot.adapters.store.ask_ledger import AskLedger
@@ -95,12 +96,27 @@ def slack_client(settings: Settings, *, sleep_on_429: bool = True) -> WebClient:
     )
 
 
+def message_style(settings: Settings, region: str | None = None) -> MessageStyle:
+    """How alert messages are rendered: console region, statistic, mentions, runbooks."""
+    slack = settings.slack
+    return MessageStyle(
+        region=region or aws_region(),
+        statistic=settings.polling.latency_statistic,
+        period_seconds=settings.polling.period_seconds,
+        mention=slack.critical_mention,
+        runbooks=dict(slack.runbook_urls),
+        docs_url=slack.docs_url,
+        aliases=dict(settings.model_aliases),
+        broadcast_resolutions=slack.post_resolutions_to_channel,
+    )
+
+
 def delivery(settings: Settings, store: StateStore, region: str | None = None) -> Delivery:
     """The delivery pipeline to the alert channel."""
     channel = SlackChannel(
         slack_client(settings, sleep_on_429=False),
         settings.slack.alert_channel or "",
-        region or aws_region(),
+        message_style(settings, region),
     )
     return Delivery(store, channel)
 
@@ -145,6 +161,7 @@ def poller(
         alerts,
         sink or notifier(settings, alerts.store),
         interval_seconds=settings.polling.interval_seconds,
+        severity=settings.severity,
     )
 
 
@@ -300,4 +317,5 @@ def services(
         feedback=feedback_service(settings, store, region=region),
         stats=stats_sources(settings, store, region),
         delivery=delivery(settings, store, region),
+        style=message_style(settings, region),
     )

@@ -22,6 +22,7 @@ from pydantic_settings import (
 )
 
 from alarms.rules import Rule, effective_rules
+from alarms.severity import SeverityPolicy
 from bot.config.flat import ENV_PREFIX, FLAT, FlatEnvironment, Nested
 from bot.config.sections import (
     AskSettings,
@@ -61,6 +62,9 @@ class Settings(BaseSettings):
         default_factory=dict, description="Alias to model id, e.g. sonnet = anthropic.claude-..."
     )
     rules: tuple[Rule, ...] = Field(default=(), description="[[rules]] tables.")
+    severity: SeverityPolicy = Field(
+        default_factory=SeverityPolicy, description="When an alert becomes critical."
+    )
     slack: SlackSettings = Field(default_factory=SlackSettings)
     aws: AwsSettings = Field(default_factory=AwsSettings)
     polling: PollingSettings = Field(default_factory=PollingSettings)
