@@ -139,11 +139,10 @@ def row(alert: Alert, style: MessageStyle) -> str:
 
 
 def usual_means(alert: Alert, style: MessageStyle) -> str:
-    """What "usual" means for the alert's rule."""
+    """What "usual" means for the alert's rule, in a few words."""
     period = minutes(int(alert.details.get("period_seconds") or style.period_seconds))
-    if alert.rule in ("latency_spike", "guardrail_surge"):
-        return f"median of this {_thing(alert)}'s {period} periods over the last 24 h"
-    return f"median of the calm {period} periods in the last 24 h"
+    calm = "calm " if alert.rule in ("error_rate", "throttle_rate") else ""
+    return f"median of {calm}{period} periods, last 24 h"
 
 
 def facts(alert: Alert, style: MessageStyle) -> list[tuple[str, str]]:
