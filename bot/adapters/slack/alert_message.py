@@ -89,12 +89,14 @@ def headline(
     return clip(f"{ICONS[severity]} {severity.value.capitalize()}{state}: {where}", HEADER_LIMIT)
 
 
-def fallback_text(alerts: Sequence[Alert], style: MessageStyle) -> str:
+def fallback_text(
+    alerts: Sequence[Alert], style: MessageStyle, silences: Mapping[str, Silence] | None = None
+) -> str:
     """The notification text: the header and the first subject's sentence, in plain words
     (no emoji codes; text that is not ours escaped, as everywhere)."""
     first = _lead(subjects(alerts)[0])
     sentence = story.sentence(first, style).replace("*", "")
-    header = headline(alerts, style).split(" ", 1)[1]
+    header = headline(alerts, style, silences).split(" ", 1)[1]
     return clip(f"{escape(header)}. {sentence}", SECTION_LIMIT)
 
 
@@ -110,7 +112,7 @@ def alert_message(
     blocks: list[dict[str, Any]] = [_header(headline(alerts, style, silences))]
     critical = severest(alerts) is Severity.CRITICAL
     firing = any(a.state is AlertState.FIRING and not a.muted for a in alerts)
-    text = fallback_text(alerts, style)
+    text = fallback_text(alerts, style, silences)
     if critical and firing and style.mention:
         call = f"<!subteam^{style.mention}> critical alert: please take a look."
         blocks.append(_section(call))
