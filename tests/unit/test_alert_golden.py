@@ -2,7 +2,7 @@
 valid for slack_sdk's models, and read as a person reads it: the figure with its unit, the
 severity, and the links, in the message itself (not the notification text).
 
-Regenerate after a deliberate design change: ``GENAI_OPS_UPDATE_GOLDEN=1 pytest <this file>``,
+Regenerate after a deliberate design change: ``UPDATE_GOLDEN=1 pytest <this file>``,
 then look at the diff and the rendered PNGs before committing.
 """
 
@@ -46,10 +46,10 @@ CASES = [(kind, state) for kind in KINDS for state in STATES]
 def golden(kind: str, state: str) -> list[dict[str, Any]]:
     path = GOLDEN / f"{kind}-{state}.json"
     made = scenario(kind, state)
-    if os.environ.get("GENAI_OPS_UPDATE_GOLDEN") or not path.exists():
+    if os.environ.get("UPDATE_GOLDEN") or not path.exists():
         path.write_text(json.dumps(made, indent=2, ensure_ascii=False) + "\n")
     stored: list[dict[str, Any]] = json.loads(path.read_text())
-    assert made == stored, f"{path.name} differs: rerun with GENAI_OPS_UPDATE_GOLDEN=1 and review"
+    assert made == stored, f"{path.name} differs: rerun with UPDATE_GOLDEN=1 and review"
     return stored
 
 
