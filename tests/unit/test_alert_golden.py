@@ -111,7 +111,9 @@ def test_the_resolved_edit_and_reply_say_peak_now_and_how_long(kind: str) -> Non
     assert "fired for 1h 5m" in visible(reply) and "peak" in visible(reply)
 
 
-@pytest.mark.parametrize(("state", "says"), [("snoozed", "Snoozed by"), ("silenced", "silenced by")])
+@pytest.mark.parametrize(
+    ("state", "says"), [("snoozed", "Snoozed by"), ("silenced", "silenced by")]
+)
 def test_snoozed_and_silenced_alerts_say_so_and_offer_unsilence(state: str, says: str) -> None:
     (message,) = golden("latency_spike", state)
     assert says in visible(message)

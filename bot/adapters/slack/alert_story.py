@@ -73,7 +73,7 @@ def sentence(alert: Alert, style: MessageStyle) -> str:
             f"*Negative feedback* on {who} is {value} of votes: {d.get('negative', '?')} of "
             f"{votes} in the last {d.get('window_hours', '24')} h."
         )
-    verb = "are" if alert.rule != "latency_spike" else "is"
+    verb = "are" if alert.unit == "%" else "is"
     line = f"*{measured(alert, style)}* on {who} {verb} {value}"
     if alert.unit == "%" and "invocations" in d:
         bad = d.get("events") or d.get("interventions")
@@ -94,7 +94,7 @@ def resolved_sentence(alert: Alert, style: MessageStyle) -> str:
         return f"Budget {who}: the {_period(alert)} is over, {spent} of {amount} spent."
     if alert.rule == "unpriced_model":
         return f"No unpriced calls to {who} in the last 24 h."
-    verb = "is" if alert.rule in ("latency_spike", "feedback_drop") else "are"
+    verb = "are" if alert.unit == "%" and alert.rule != "feedback_drop" else "is"
     line = f"*{measured(alert, style)}* on {who} {verb} back to *{figure(alert.value, alert.unit)}*"
     if alert.baseline is not None:
         line += f", usually {figure(alert.baseline, alert.unit)}"
@@ -168,7 +168,9 @@ def facts(alert: Alert, style: MessageStyle) -> list[tuple[str, str]]:
             ("Window", f"last {d.get('window_hours', '24')} h"),
         ]
     rows = [("Now", figure(alert.value, alert.unit))]
-    if alert.state is AlertState.RESOLVED or (alert.peak or 0) > (alert.value or 0):
+    if alert.peak is not None and (
+        alert.state is AlertState.RESOLVED or alert.peak > (alert.value or 0)
+    ):
         rows.append(("Peak", figure(alert.peak, alert.unit)))
     if alert.baseline is not None:
         rows.append(
