@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from alarms.names import short_model
 from bot.app.poll.report import period_floor
 from tests.support.bedrock import SPIKY, seed_healthy, seed_spike
 from tests.support.fake_slack import FakeSlack
@@ -41,7 +42,7 @@ def test_poll_once_alerts_once_and_then_resolves(
     assert second.returncode == 0, second.stderr
     posts = slack.of("chat.postMessage")
     assert len(posts) == 1
-    assert f"Latency spike on {SPIKY.model_id}" in posts[0].args["text"]
+    assert f"Latency spike on {short_model(SPIKY.model_id)}" in posts[0].args["text"]
     assert "1 notice(s)" in first.stdout and "0 notice(s)" in second.stdout
 
     seed_healthy(cloudwatch, gap_start, gap_start + timedelta(minutes=30))

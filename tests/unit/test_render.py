@@ -28,8 +28,8 @@ def test_resolved_text() -> None:
     )
     text = alert_text(done, Notice.RESOLVED)
     assert text.startswith(
-        "[RESOLVED] Resolved: Latency spike: Latency (p90) on nova-pro-v1:0 is back to 3,120 ms,"
-        " usually 1,250 ms."
+        "[RESOLVED] Resolved: Latency spike on amazon.nova-pro-v1:0: Latency (p90) on nova-pro-v1:0"
+        " is back to 3,120 ms, usually 1,250 ms."
     )
     assert "    Usual: 1,250 ms median of 5 min periods, last 24 h" in text
     assert "Lasted: 1h 5m" in text

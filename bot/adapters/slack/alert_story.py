@@ -118,7 +118,8 @@ def _budget_sentence(alert: Alert, who: str) -> str:
     left = float(d.get("left_usd") or 0)
     hours = "now"
     if alert.value and left > 0:
-        hours = f"in about {percent_text(left / alert.value)} h"
+        span = left / alert.value
+        hours = f"in about {span * 60:.0f} min" if span < 1 else f"in about {span:.1f} h"
     left_text = _usd(d.get("left_usd"))
     return f"Budget {who} is spending {value}: the {left_text} left of {amount} runs out {hours}."
 

@@ -42,7 +42,10 @@ def alert_text(alert: Alert, notice: Notice) -> str:
     tag = "RESOLVED" if notice is Notice.RESOLVED else alert.severity.value.upper()
     prefix = "Resolved: " if notice is Notice.RESOLVED else ""
     plain = sentence(alert, style).replace("*", "")
-    lines = [f"[{tag}] {prefix}{title(alert.rule)}: {_unescape(plain)}"]
+    subject = next(
+        (alert.labels[k] for k in ("model", "guardrail", "budget") if k in alert.labels), "account"
+    )
+    lines = [f"[{tag}] {prefix}{title(alert.rule)} on {subject}: {_unescape(plain)}"]
     lines += [
         f"    {name}: {_unescape(value)}".replace("\n", " ") for name, value in facts(alert, style)
     ]
