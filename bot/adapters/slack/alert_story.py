@@ -14,7 +14,6 @@ from bot.adapters.slack.figures import (
     figure,
     metric_name,
     minutes,
-    percent_text,
     ratio,
 )
 from bot.adapters.slack.mrkdwn import escape
