@@ -18,7 +18,7 @@ from bot.adapters.store import open_store
 from bot.config.load import load_settings
 from tests.support.fake_slack import FakeSlack
 from tests.support.invocations import invocation, put_records
-from tests.support.slack_text import visible
+from tests.support.slack_text import header, visible
 
 GROUP = "/aws/bedrock/modelinvocations"
 DAY = (datetime.now(UTC) - timedelta(days=3)).replace(hour=0, minute=0, second=0, microsecond=0)
@@ -116,6 +116,16 @@ def test_budget_alerts_fire_once_each_and_name_the_spender(
     later = texts()[4:]
     assert len(later) == 2, later
     assert "crossed 80%" in later[0] and "crossed 100%" in later[1]
+    # every level of the day's budget is told in the first level's thread, and in the channel
+    posts = slack.of("chat.postMessage")
+    first_level = next(c for c in posts[1:4] if " crossed " in c.args["text"])
+    thread_ts = first_level.response["ts"]
+    assert [c.args.get("thread_ts") for c in posts[4:6]] == [thread_ts, thread_ts]
+    assert all(c.args["reply_broadcast"] for c in posts[4:6])
+    edits = [c.args for c in slack.of("chat.update") if c.args["ts"] == thread_ts]
+    assert header(edits[-1]).endswith("Critical: Budget all crossed 100%")
+    assert "Earlier this period: 50% " in visible(edits[-1])
+    assert "80% " in visible(edits[-1]).split("Earlier this period:")[1]
 
     poller.run_once(DAY + timedelta(days=1, minutes=30))  # a new day: nothing carried over
     assert len(texts()) == 6
