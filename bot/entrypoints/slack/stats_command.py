@@ -124,13 +124,13 @@ def register(app: App, services: Services) -> None:
             respond(text=f":warning: Stats unavailable: {exc}", response_type="ephemeral")
             return
         kind = "in_channel" if request.public else "ephemeral"
-        text, blocks = stats_blocks(report, chart)
+        text, blocks = stats_blocks(report, chart, settings.model_aliases)
         sent = respond(text=text, blocks=blocks, response_type=kind, replace_original=False)
         if chart and sent.status_code != 200:
             log.warning(
                 "stats with chart refused; sending without", extra={"status": sent.status_code}
             )
-            text, blocks = stats_blocks(report, None)
+            text, blocks = stats_blocks(report, None, settings.model_aliases)
             respond(text=text, blocks=blocks, response_type=kind, replace_original=False)
 
     app.command(COMMAND)(ack=acknowledge, lazy=[answer])
