@@ -9,7 +9,7 @@ from slack_sdk.models.blocks import Block
 
 from alarms.feedback import FeedbackTotals
 from alarms.reports import ModelStats, StatsReport
-from bot.adapters.slack.chart import chart_png
+from bot.adapters.slack.chart import chart_figure, chart_png
 from bot.adapters.slack.stats_view import stats_blocks
 from tests.support.series import T0
 
@@ -110,3 +110,32 @@ def test_chart_is_a_png_with_both_panels() -> None:
 
     assert png is not None and png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5000
     assert chart_png(report([ModelStats("idle")])) is None
+
+
+def test_the_chart_names_models_shortly_draws_the_threshold_and_alert_and_labels_its_axes() -> None:
+    hours = [T0 + timedelta(hours=h) for h in range(24)]
+    sonnet = ModelStats(
+        SONNET.model,
+        invocations=1,
+        latency_series=[(t, 1000.0 + (4000 if 12 <= i < 15 else 0)) for i, t in enumerate(hours)],
+        cost_series=[(t, 2.0) for t in hours],
+        latency_threshold_ms=2500.0,
+        alert_windows=[(hours[12], hours[15])],
+    )
+    partial = report([sonnet], end=hours[-1] + timedelta(minutes=20))  # last hour still filling
+    figure = chart_figure(partial, {"sonnet": SONNET.model})
+
+    latency, cost = figure.axes
+    labels = [text.get_text() for text in latency.get_legend().get_texts()]
+    assert labels == ["sonnet", "sonnet alert threshold"]
+    assert chart_figure(report([sonnet]), {}).axes[0].get_legend().get_texts()[0].get_text() == (
+        "claude-3-5-sonnet-20240620-v1:0"  # the name with its version, not cut at the front
+    )
+    threshold = [line for line in latency.get_lines() if line.get_linestyle() == "--"]
+    assert [list(line.get_ydata()) for line in threshold] == [[2500.0, 2500.0]]
+    assert len(latency.patches) == 1  # the alert's firing time, shaded
+    assert latency.get_ylabel() == "p90 latency (ms)" and cost.get_ylabel() == "USD per hour"
+    assert cost.get_xlabel() == "time (UTC)" and latency.get_title().startswith("Latency (p90)")
+    drawn = latency.get_lines()[0].get_xdata()
+    assert len(drawn) == 23  # the hour still being filled is not drawn as a drop
+    assert latency.title.get_fontsize() >= 12 and latency.yaxis.label.get_fontsize() >= 12
