@@ -74,7 +74,7 @@ def chart_figure(report: StatsReport, aliases: Mapping[str, str] | None = None) 
         axes.tick_params(labelsize=FONT - 2)
         axes.xaxis.set_major_formatter(DateFormatter("%H:%M" if _short(report) else "%b %d"))
     if latency.lines:
-        latency.legend(fontsize=FONT - 2, loc="upper left", framealpha=0.8)
+        latency.legend(fontsize=FONT - 2, loc="best", framealpha=0.8)
     return figure
 
 
