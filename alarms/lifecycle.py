@@ -81,6 +81,8 @@ def decide(
         return Decision(alert, _firing_notice(alert, evaluation, now))
     if was_firing and previous is not None:
         update: dict[str, object] = {
+            "value": previous.value if evaluation.value is None else evaluation.value,
+            "peak": _peak(previous.peak, previous.value),
             "state": AlertState.RESOLVED,
             "resolved_at": now,
             "updated_at": now,
@@ -147,6 +149,7 @@ def _from_evaluation(evaluation: Evaluation, now: datetime, started: datetime | 
         state=AlertState.FIRING,
         severity=evaluation.severity,
         value=evaluation.value,
+        peak=evaluation.value,
         threshold=evaluation.threshold,
         baseline=evaluation.baseline,
         unit=evaluation.unit,
@@ -161,6 +164,8 @@ def _refresh(previous: Alert, evaluation: Evaluation, now: datetime) -> Alert:
     return previous.model_copy(
         update={
             "value": evaluation.value,
+            "peak": _peak(previous.peak, evaluation.value),
+            "severity": evaluation.severity,
             "threshold": evaluation.threshold,
             "baseline": evaluation.baseline,
             "summary": evaluation.summary,
@@ -168,3 +173,8 @@ def _refresh(previous: Alert, evaluation: Evaluation, now: datetime) -> Alert:
             "updated_at": now,
         }
     )
+
+
+def _peak(peak: float | None, value: float | None) -> float | None:
+    known = [v for v in (peak, value) if v is not None]
+    return max(known) if known else None

@@ -93,6 +93,7 @@ class Alert(Frozen):
     state: AlertState
     severity: Severity
     value: float | None = None
+    peak: float | None = None  # the worst value of this episode (the highest)
     threshold: float | None = None
     baseline: float | None = None
     unit: str = ""

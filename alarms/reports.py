@@ -38,6 +38,8 @@ class ModelStats:
     unpriced: bool = False
     feedback: FeedbackTotals | None = None
     alerts: int = 0
+    latency_threshold_ms: float | None = None  # the latency rule's line, when it alerted
+    alert_windows: list[tuple[datetime, datetime | None]] = field(default_factory=list)
     latency_series: list[tuple[datetime, float]] = field(default_factory=list)
     cost_series: list[tuple[datetime, float]] = field(default_factory=list)
 

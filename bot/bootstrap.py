@@ -27,6 +27,7 @@ from bot.adapters.aws.invocation_logs import LogReader, logging_status
 from bot.adapters.clock import Clock, SystemClock
 from bot.adapters.prices import Pricer
 from bot.adapters.slack.channel import SlackChannel
+from bot.adapters.slack.style import MessageStyle
 from bot.adapters.store import StateStore, open_store
 from bot.adapters.store.alerts import AlertStore
 from bot.adapters.store.ask_ledger import AskLedger
@@ -118,12 +119,27 @@ def slack_client(settings: Settings, *, sleep_on_429: bool = True) -> WebClient:
     )
 
 
+def message_style(settings: Settings, region: str | None = None) -> MessageStyle:
+    """How alert messages are rendered: console region, statistic, mentions, runbooks."""
+    slack = settings.slack
+    return MessageStyle(
+        region=region or aws_region(),
+        statistic=settings.polling.latency_statistic,
+        period_seconds=settings.polling.period_seconds,
+        mention=slack.critical_mention,
+        runbooks=dict(slack.runbook_urls),
+        docs_url=slack.docs_url,
+        aliases=dict(settings.model_aliases),
+        broadcast_resolutions=slack.post_resolutions_to_channel,
+    )
+
+
 def delivery(settings: Settings, store: StateStore, region: str | None = None) -> Delivery:
     """The delivery pipeline to the alert channel."""
     channel = SlackChannel(
         slack_client(settings, sleep_on_429=False),
         settings.slack.alert_channel or "",
-        region or aws_region(),
+        message_style(settings, region),
     )
     return Delivery(store, channel)
 
@@ -168,6 +184,7 @@ def poller(
         alerts,
         sink or notifier(settings, alerts.store),
         interval_seconds=settings.polling.interval_seconds,
+        severity=settings.severity,
     )
 
 
@@ -346,4 +363,5 @@ def services(
         delivery=delivery(settings, store, region),
         gate=SlackGate(settings.secret("slack_signing_secret"), store, at),
         workers=Workers(),
+        style=message_style(settings, region),
     )

@@ -64,6 +64,23 @@ class SlackSettings(Section):
         description="Per command (genai-stats, genai-alerts, genai-ask, genai-help, "
         "alert-buttons): allowed channels, users and user groups.",
     )
+    critical_mention: str | None = Field(
+        default=None,
+        pattern=r"^S[A-Z0-9]{2,20}$",
+        description="User group id (S0123ABCD) mentioned on critical alerts.",
+    )
+    runbook_urls: dict[str, str] = Field(
+        default_factory=dict,
+        description="Per rule kind (latency_spike, error_rate, budget_threshold...): runbook URL.",
+    )
+    docs_url: str = Field(
+        default="https://github.com/genai-ops/genai-ops-bot/blob/main/docs/runbooks.md",
+        description="Where the default runbooks live: each rule links to its section here.",
+    )
+    post_resolutions_to_channel: bool = Field(
+        default=True,
+        description="Resolutions and new budget levels go to the channel too, not only the thread.",
+    )
     secret_arn: str | None = Field(
         default=None,
         description="Secrets Manager secret (JSON) holding the Slack tokens, read on Lambda.",
@@ -75,6 +92,21 @@ class SlackSettings(Section):
         if not re.match(r"^https?://[^/\s]+", value):
             raise ValueError("must be an http:// or https:// URL, e.g. https://slack.com/api/")
         return value.rstrip("/") + "/"
+
+    @field_validator("runbook_urls")
+    @classmethod
+    def _check_runbooks(cls, value: dict[str, str]) -> dict[str, str]:
+        for rule, url in value.items():
+            if not re.match(r"^https?://[^/\s]+", url):
+                raise ValueError(f"runbook for {rule!r} must be an http(s) URL, got {url!r}")
+        return value
+
+    @field_validator("docs_url")
+    @classmethod
+    def _check_docs_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError("must be an http:// or https:// URL")
+        return value
 
     @field_validator("alert_timezone")
     @classmethod

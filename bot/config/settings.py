@@ -22,6 +22,7 @@ from pydantic_settings import (
 )
 
 from alarms.rules import Rule, effective_rules
+from alarms.severity import SeverityPolicy
 from bot.config.flat import ENV_PREFIX, FLAT, FlatEnvironment, Nested
 from bot.config.sections import (
     AskSettings,
@@ -79,6 +80,9 @@ class Settings(BaseSettings):
     rules: tuple[Rule, ...] = Field(
         default=(),
         description="Alert rules; each replaces the default rule of its kind (docs/rules.md).",
+    )
+    severity: SeverityPolicy = Field(
+        default_factory=SeverityPolicy, description="When an alert becomes critical."
     )
     slack: SlackSettings = Field(default_factory=SlackSettings)
     aws: AwsSettings = Field(default_factory=AwsSettings)

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from alarms.names import short_model
 from bot.adapters.clock import SystemClock
 from bot.adapters.store import open_store
 from bot.adapters.store.silences import SilenceStore
@@ -58,8 +59,8 @@ def test_acknowledge_records_who_edits_the_message_and_tells_the_thread(
     assert stored.acknowledged_by == "U1" and stored.acknowledged_at is not None
     [edit] = slack.of("chat.update")
     assert edit.args["ts"] == TS and edit.args["channel"] == "C0ALERTS"
-    shown = json.dumps(edit.args["blocks"])
-    assert "acknowledged by <@U1>" in shown and '"alert_ack"' not in shown
+    shown = json.dumps(edit.args)
+    assert "Acknowledged by <@U1>" in shown and '"alert_ack"' not in shown
     assert [c.args["channel"] for c in slack.of("conversations.members")] == ["C0ALERTS"]
 
 
@@ -94,7 +95,8 @@ def test_snooze_silences_this_alert_for_the_chosen_time(
     assert silence.matcher.fingerprint == alert.fingerprint and silence.created_by == "U1"
     assert round((silence.expires_at - silence.created_at).total_seconds()) == 4 * 3600
     assert alerting.current(alert).silenced_by == silence.id
-    assert ":zzz: silenced by <@U1> until" in json.dumps(slack.of("chat.update")[-1].args)
+    snoozed = json.dumps(slack.of("chat.update")[-1].args)
+    assert ":zzz: Snoozed by <@U1> until" in snoozed and '"alert_unsilence"' in snoozed
 
 
 def test_silence_model_until_tomorrow_covers_every_rule_on_that_model(
@@ -139,7 +141,7 @@ def test_genai_alerts_lists_alerts_and_silences_and_unsilence_refreshes_the_list
 
     assert listing["text"] == "1 alert(s) active (1 silenced or held back), 1 silence(s)"
     shown = json.dumps(listing["blocks"])
-    assert f"`{MODEL}`" in shown and '"alert_unsilence"' in shown
+    assert f"*{short_model(MODEL)}*" in shown and '"alert_unsilence"' in shown
     [silence] = SilenceStore(alerting.store).all()
 
     bot_server.action(

@@ -10,6 +10,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from alarms.names import short_model
 from bot import bootstrap
 from bot.adapters.clock import SystemClock
 from bot.adapters.store import open_store
@@ -19,6 +20,7 @@ from tests.support.bedrock import SPIKY, seed_healthy, seed_spike
 from tests.support.bot_server import BotServer, eventually
 from tests.support.fake_slack import FakeSlack
 from tests.support.signing import block_action
+from tests.support.slack_text import all_blocks
 
 # Near now, not a fixed date: the store (and the served bot) expire records by the real clock.
 END = period_floor(datetime.now(UTC), 300)
@@ -41,7 +43,7 @@ def test_posted_repeated_acknowledged_resolved(
     poller.run_once(END + timedelta(minutes=6))  # still firing 5+ min later: a repeat
     [post] = slack.of("chat.postMessage")[:1]
     ts = post.response["ts"]
-    [actions] = [b for b in post.args["blocks"] if b["type"] == "actions"]
+    [actions] = [b for b in all_blocks(post.args) if b["type"] == "actions"]
     fingerprint = actions["elements"][0]["value"]
 
     bot_server.action(block_action("alert_ack", value=fingerprint, message_ts=ts))
@@ -51,16 +53,21 @@ def test_posted_repeated_acknowledged_resolved(
     poller.run_once(END + timedelta(minutes=30, seconds=30))  # resolves
 
     top = [c for c in slack.of("chat.postMessage") if "thread_ts" not in c.args]
-    assert len(top) == 1 and top[0].args["text"].startswith(f"Latency spike on {SPIKY.model_id}")
+    assert len(top) == 1 and top[0].args["text"].startswith(
+        f"Warning: Latency spike on {short_model(SPIKY.model_id)}"
+    )
     story = [c.args["text"] for c in slack.of("chat.postMessage") if c.args.get("thread_ts") == ts]
     assert [line.split(" ")[0] for line in story] == [":repeat:", ":eyes:", ":white_check_mark:"]
     assert story[1] == (
         ":eyes: Acknowledged by <@U1>: no more repeats; the resolution will be posted."
     )
-    assert story[2] == f":white_check_mark: Resolved: *{SPIKY.model_id}* after 50m."
+    assert story[2].startswith(
+        f":white_check_mark: Resolved: Latency (Average) on {short_model(SPIKY.model_id)} is back"
+    )
+    assert "fired for 50m" in story[2] and "peak" in story[2]
     assert quiet.notices == []
     final = slack.of("chat.update")[-1].args
     assert final["ts"] == ts
     assert final["blocks"][0]["text"]["text"].startswith(":white_check_mark: Resolved: Latency")
-    shown = json.dumps(final["blocks"])
-    assert "acknowledged by <@U1>" in shown and '"alert_snooze"' not in shown
+    shown = json.dumps(final)
+    assert "Acknowledged by <@U1>" in shown and '"alert_snooze"' not in shown

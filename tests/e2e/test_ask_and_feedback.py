@@ -188,10 +188,16 @@ def test_long_answers_split_errors_and_limits_reach_only_the_asker(
     long = "\n\n".join(f"Point {i}: " + "detail " * 30 for i in range(50))[:10_000]
     bedrock.reply(HAIKU, Reply(text=long, output_tokens=2500))
     ask(bot, "explain everything")
-    (posted,) = posts(slack, 1)
-    sections = texts(posted)[1:-1]
+    posted, continued = posts(slack, 2)
+    first = texts(posted)
+    assert "The answer continues in the thread (3 more part(s))" in first[2]
+    assert continued.args["thread_ts"] == posted.response["ts"]  # the rest is in its thread
+    sections = [first[1], *texts(continued)]
     assert len(sections) >= 4 and all(len(text) <= 3000 for text in sections)
     assert "\n".join(sections).split() == long.split()
+    # the bot offers both votes on the answer itself
+    added = [(c.args["timestamp"], c.args["name"]) for c in slack.of("reactions.add")]
+    assert added == [(posted.response["ts"], "+1"), (posted.response["ts"], "-1")]
 
     bedrock.reply(HAIKU, Reply(error="AccessDeniedException", message="not subscribed"))
     ask(bot, "are you there?")

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from alarms.names import short_model
 from bot.app.poll.report import period_floor
 from tests.support.bedrock import SPIKY, seed_healthy, seed_spike
 from tests.support.fake_slack import FakeSlack
@@ -41,7 +42,7 @@ def test_poll_once_alerts_once_and_then_resolves(
     assert second.returncode == 0, second.stderr
     posts = slack.of("chat.postMessage")
     assert len(posts) == 1
-    assert f"Latency spike on {SPIKY.model_id}" in posts[0].args["text"]
+    assert f"Latency spike on {short_model(SPIKY.model_id)}" in posts[0].args["text"]
     assert "1 notice(s)" in first.stdout and "0 notice(s)" in second.stdout
 
     seed_healthy(cloudwatch, gap_start, gap_start + timedelta(minutes=30))
@@ -90,18 +91,20 @@ def test_demo_runs_offline_and_shows_the_alert() -> None:
     result = genai_ops("demo", timeout=300)
     assert result.returncode == 0, result.stderr
     assert "Latency spike on anthropic.claude-3-5-sonnet" in result.stdout
-    assert "Throttle rate on meta.llama3-1-70b-instruct" in result.stdout
-    assert "Guardrail surge on arn:aws:bedrock:us-east-1:123456789012:guardrail/support-bot" in (
-        result.stdout
+    assert "Throttling on meta.llama3-1-70b-instruct" in result.stdout
+    assert (
+        "Guardrail interventions on arn:aws:bedrock:us-east-1:123456789012:guardrail/support-bot"
+        in (result.stdout)
     )
-    assert "mostly ContentPolicy on Input" in result.stdout
+    assert "Mostly: ContentPolicy" in result.stdout
     raised = re.search(r"Poll 1: .* (\d+) alert\(s\) raised", result.stdout)
     # latency, throttling, guardrail, a budget threshold, the unpriced model (+ forecast and
     # burn rate, depending on the time of day)
     assert raised and int(raised.group(1)) >= 5
     assert "0 new notice(s)" in result.stdout
     # cost and budgets: the seeded invocation logs priced, a budget alert, the unpriced model
-    assert "Budget on demo daily:" in result.stdout and "top: batch-summarizer" in result.stdout
+    assert "Budget crossed on demo daily: Budget demo daily crossed" in result.stdout
+    assert "Top principals: • batch-summarizer" in result.stdout
     assert "Unpriced model on mistral.mistral-large-2407-v1:0" in result.stdout
     assert "source: invocation logs (prompt cache included)" in result.stdout
 
@@ -110,6 +113,6 @@ def test_demo_posts_to_slack_when_configured(slack: FakeSlack) -> None:
     result = genai_ops("demo", timeout=300)
     assert result.returncode == 0, result.stderr
     texts = [call.args["text"] for call in slack.of("chat.postMessage")]
-    metric_alerts = ("Latency spike", "Throttle rate", "Guardrail surge")
-    assert len([t for t in texts if t.startswith(metric_alerts)]) == 3, texts
-    assert [t for t in texts if t.startswith("Budget on demo daily")], texts
+    metric_alerts = (": Latency spike on", ": Throttling on", ": Guardrail interventions on")
+    assert len([t for t in texts if any(m in t for m in metric_alerts)]) == 3, texts
+    assert [t for t in texts if ": Budget demo daily crossed " in t], texts

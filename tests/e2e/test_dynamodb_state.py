@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from alarms.names import short_model
 from bot.app.poll.report import period_floor
 from tests.e2e.test_cli import genai_ops
 from tests.support.bedrock import SPIKY, seed_spike
@@ -28,7 +29,7 @@ def test_poll_keeps_alert_state_in_dynamodb(
         polled = genai_ops("poll", "--once")
         assert polled.returncode == 0, polled.stderr
     posts = slack.of("chat.postMessage")
-    assert len(posts) == 1 and SPIKY.model_id in posts[0].args["text"]
+    assert len(posts) == 1 and short_model(SPIKY.model_id) in posts[0].args["text"]
 
 
 def test_missing_table_is_explained(cloudwatch: Any, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -56,9 +56,9 @@ def test_stats_for_one_model_shared_with_the_channel(
 
     [reply] = eventually(lambda: answers(slack), timeout=60)
     assert reply["response_type"] == "in_channel"
-    table = next(b["text"]["text"] for b in reply["blocks"] if "```" in str(b))
-    rows = table.strip("`\n").splitlines()
-    assert len(rows) == 2 and rows[1].startswith("nova-pro-v1:0")
+    table = reply["blocks"][2]["text"]["text"]
+    rows = table.splitlines()
+    assert len(rows) == 2 and rows[0] == "*nova-pro-v1:0*" and " calls · " in rows[1]
     assert SPIKY.model_id not in json.dumps(reply["blocks"])
     assert reply["text"].startswith("GenAI usage (nova), last hour: ")
     assert reply["blocks"][0]["text"]["text"] == "GenAI usage, last hour: nova"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from alarms.names import short_model
 from bot import bootstrap
 from bot.adapters.aws.cloudwatch import CloudWatchReader
 from bot.adapters.clock import SystemClock
@@ -21,6 +22,7 @@ from tests.support.bedrock import (
     seed_incidents,
 )
 from tests.support.fake_slack import FakeSlack
+from tests.support.slack_text import visible
 
 END = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 
@@ -64,13 +66,20 @@ def test_seeded_incidents_raise_exactly_the_expected_alerts_once(
     texts = [call.args["text"] for call in slack.of("chat.postMessage")]
     assert len(first.notices) == 5 and second.notices == []
     assert len(texts) == 3, texts  # the outbox groups one message per rule and cycle
-    guard_text, latency_text, throttle_text = sorted(texts)
-    assert latency_text.startswith("Latency spike on 3 models")
-    assert SPIKY.model_id in latency_text and STREAMING.model_id in latency_text
-    assert THROTTLED.model_id not in latency_text  # held back by its throttle alert
-    assert throttle_text.startswith(f"Throttle rate on {THROTTLED.model_id}: throttled ")
+    [guard_text] = [t for t in texts if ": Guardrail interventions on " in t]
+    [latency_text] = [t for t in texts if ": Latency spike on " in t]
+    [throttle_text] = [t for t in texts if ": Throttling on " in t]
+    # two models (one with latency and time to first token): two subjects, not three alerts
+    assert latency_text.startswith("Critical: Latency spike on 2 models")  # TTFT 4x usual
+    [latency_post] = [c for c in slack.of("chat.postMessage") if c.args["text"] == latency_text]
+    shown = visible(latency_post.args)
+    assert short_model(SPIKY.model_id) in shown and short_model(STREAMING.model_id) in shown
+    assert "Time to first token (Average)" in shown
+    assert short_model(THROTTLED.model_id) not in shown  # held back by its throttle alert
+    assert throttle_text.startswith(f"Critical: Throttling on {short_model(THROTTLED.model_id)}.")
     assert cause.value is not None and 25 <= cause.value <= 35  # seeded: 30% of calls
-    assert guard_text.startswith(f"Guardrail surge on {GUARD_SURGING.arn}")
+    guard_id = GUARD_SURGING.arn.rsplit("/", 1)[-1]
+    assert f"Guardrail interventions on guardrail {guard_id}" in guard_text
     surge = alerts[("guardrail_surge", guard)]
     assert surge.details["policy_types"].startswith("ContentPolicy")
     assert surge.details["content_sources"].startswith("Input")

@@ -13,6 +13,7 @@ from typing import Any
 import boto3
 import pytest
 
+from alarms.names import short_model
 from bot.app.poll.report import period_floor
 from bot.entrypoints import lambda_handlers
 from bot.entrypoints.aws_lambda.config import LambdaConfigError, lambda_settings
@@ -68,7 +69,7 @@ def test_scheduled_poll_alerts_once_even_when_retried(
     assert first["at"] == "2026-11-20T15:00:30+00:00"
     assert retried["notices"] == 0
     posts = lambda_env.of("chat.postMessage")
-    assert len(posts) == 1 and SPIKY.model_id in posts[0].args["text"]
+    assert len(posts) == 1 and short_model(SPIKY.model_id) in posts[0].args["text"]
     assert posts[0].headers["Authorization"] == f"Bearer {TOKEN}"
     table = boto3.client("dynamodb").scan(TableName="genai-ops-test-state")["Items"]
     assert [item["kind"]["S"] for item in table].count("alert") == 1

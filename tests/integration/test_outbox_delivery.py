@@ -9,7 +9,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from slack_sdk.models.blocks import Block
 
 from bot import bootstrap
 from bot.adapters.clock import FixedClock
@@ -19,6 +18,7 @@ from bot.app.deliver.notifier import OutboxNotifier
 from bot.config.load import load_settings
 from tests.support.alerting import Alerting, T
 from tests.support.fake_slack import Failure, FakeSlack
+from tests.support.slack_text import all_blocks, validate, visible
 
 POLL = timedelta(minutes=5)
 Harness = Alerting
@@ -49,12 +49,11 @@ def test_alerts_of_one_rule_in_one_cycle_share_one_message(
     posts = top_level(slack)
     assert len(posts) == 2
     grouped = posts[0].args
-    assert grouped["text"].startswith("Latency spike on 3 models: amazon.nova-pro-v1:0, ")
-    for block in grouped["blocks"]:
-        Block.parse(block).validate_json()  # type: ignore[union-attr]
-    shown = " ".join(str(block) for block in grouped["blocks"])
+    assert grouped["text"].startswith("Warning: Latency spike on 3 models. ")
+    validate(grouped)
+    shown = visible(grouped)
     assert all(m in shown for m in ("nova-pro", "claude-3-haiku", "llama3-70b"))
-    assert posts[1].args["text"].startswith("Error rate on amazon.nova-pro-v1:0")
+    assert posts[1].args["text"].startswith("Warning: Server errors on nova-pro-v1:0")
     assert Outbox(harness.store).pending() == []
 
 
@@ -70,16 +69,19 @@ def test_repeat_and_resolve_go_to_the_thread_and_edit_the_original(
 
     [post] = top_level(slack)
     ts = post.response["ts"]
-    assert post.args["text"].startswith("Latency spike on amazon.nova-pro-v1:0")
+    assert post.args["text"].startswith("Warning: Latency spike on nova-pro-v1:0")
     thread = [c.args["text"] for c in replies(slack)]
     assert [c.args["thread_ts"] for c in replies(slack)] == [ts, ts]
-    assert thread[0].startswith(":repeat: Still firing after 4h 0m: *amazon.nova-pro-v1:0*")
+    assert thread[0].startswith(":repeat: Still firing after 4h 0m: Latency (p90) on nova-pro-v1:0")
     assert "7,000 ms" in thread[0]
-    assert thread[1] == ":white_check_mark: Resolved: *amazon.nova-pro-v1:0* after 5h 10m."
+    assert thread[1].startswith(":white_check_mark: Resolved: Latency (p90) on nova-pro-v1:0 is")
+    assert thread[1].endswith("(fired for 5h 10m).")
+    # the resolution is seen in the channel too; a repeat stays in the thread
+    assert [c.args["reply_broadcast"] for c in replies(slack)] == [False, True]
     final = slack.of("chat.update")[-1].args
     assert final["ts"] == ts and final["text"].startswith("Resolved: Latency spike")
     assert ":white_check_mark: Resolved: Latency spike" in final["blocks"][0]["text"]["text"]
-    assert not any(b["type"] == "actions" and _has_ack(b) for b in final["blocks"])
+    assert not any(b["type"] == "actions" and _has_ack(b) for b in all_blocks(final))
 
 
 def _has_ack(block: dict[str, Any]) -> bool:
@@ -103,7 +105,7 @@ def test_slack_down_for_several_polls_then_back_delivers_each_once_in_order(
     accepted = [c for c in slack.of("chat.postMessage")][4:]
     assert [c.args["text"][:25] for c in accepted] == [
         "Resolved: Latency spike o",  # model-a's message, posted late, shows the truth ...
-        "Error rate on model-b: In",
+        "Warning: Server errors on",
         ":white_check_mark: Resolv",  # ... and its thread says when it ended
     ]
     assert accepted[2].args["thread_ts"] == accepted[0].response["ts"]
@@ -135,7 +137,7 @@ def test_a_permanent_refusal_is_set_aside_and_later_notices_still_go(
     assert problems == ["Slack refused a notice for good: channel_not_found"]
     [dead] = Outbox(harness.store).dead()
     assert (dead.fingerprint, dead.last_error) == ("fp-latency_spike-model-a", "channel_not_found")
-    assert top_level(slack)[-1].args["text"].startswith("Error rate on model-b")
+    assert top_level(slack)[-1].args["text"].startswith("Warning: Server errors on model-b")
     assert "channel_not_found" in caplog.text
 
 

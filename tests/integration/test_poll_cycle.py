@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from alarms.names import short_model
 from bot import bootstrap
 from bot.adapters.clock import SystemClock
 from bot.adapters.store import open_store
@@ -33,7 +34,7 @@ def test_spike_alerts_once_then_resolves(cloudwatch: Any, slack: FakeSlack) -> N
     assert len(posts) == 1, [p.args.get("text") for p in posts]
     assert posts[0].args["channel"] == "C0ALERTS"
     assert posts[0].headers["Authorization"] == "Bearer xoxb-test-token"
-    assert f"Latency spike on {SPIKY.model_id}" in posts[0].args["text"]
+    assert f"Latency spike on {short_model(SPIKY.model_id)}" in posts[0].args["text"]
     assert len(first.notices) == 1 and second.notices == []
 
     seed_healthy(cloudwatch, END, END + timedelta(minutes=30))
@@ -43,10 +44,14 @@ def test_spike_alerts_once_then_resolves(cloudwatch: Any, slack: FakeSlack) -> N
     original = slack.of("chat.postMessage")[0]
     ts = original.response["ts"]
     assert posts[1].args["thread_ts"] == ts
-    assert posts[1].args["text"].startswith(f":white_check_mark: Resolved: *{SPIKY.model_id}*")
+    resolved_line = (
+        f":white_check_mark: Resolved: Latency (Average) on {short_model(SPIKY.model_id)}"
+    )
+    assert posts[1].args["text"].startswith(f"{resolved_line} is back")
+    assert posts[1].args["reply_broadcast"] is True  # seen in the channel, not only the thread
     [edit] = slack.of("chat.update")  # ... and the original message now says it is over
     assert edit.args["ts"] == ts and edit.args["channel"] == original.args["channel"]
-    assert edit.args["text"].startswith(f"Resolved: Latency spike on {SPIKY.model_id}")
+    assert edit.args["text"].startswith(f"Resolved: Latency spike on {short_model(SPIKY.model_id)}")
 
 
 def test_slack_outage_keeps_the_alert_for_the_next_cycle(cloudwatch: Any, slack: FakeSlack) -> None:

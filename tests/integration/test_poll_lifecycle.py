@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from alarms.lifecycle import acknowledge
+from alarms.names import short_model
 from alarms.silences import Matcher, new_silence
 from bot import bootstrap
 from bot.adapters.clock import FixedClock
@@ -40,7 +41,10 @@ def test_a_silence_holds_the_alert_back_until_it_is_expired(
     silences.expire("s1", now + timedelta(minutes=1))
     released = poller.run_once(now + timedelta(minutes=2))
     assert len(released.notices) == 1
-    assert f"Latency spike on {SPIKY.model_id}" in slack.of("chat.postMessage")[0].args["text"]
+    assert (
+        f"Latency spike on {short_model(SPIKY.model_id)}"
+        in slack.of("chat.postMessage")[0].args["text"]
+    )
 
 
 def test_an_acknowledged_alert_is_not_repeated(cloudwatch: Any, slack: FakeSlack) -> None:

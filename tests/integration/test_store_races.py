@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from alarms.model import Evaluation
+from alarms.names import short_model
 from bot import bootstrap
 from bot.adapters.clock import FixedClock
 from bot.adapters.store import Conflict, open_store
@@ -135,7 +136,7 @@ def test_racing_pollers_post_an_alert_once(url: str, cloudwatch: Any, slack: Fak
     assert not [r for r in reports if isinstance(r, Exception)], reports
     posts = slack.of("chat.postMessage")
     assert len(posts) == 1, [p.args.get("text") for p in posts]
-    assert SPIKY.model_id in posts[0].args["text"]
+    assert short_model(SPIKY.model_id) in posts[0].args["text"]
     assert sum(len(r.notices) for r in reports) == 1
     (alert,) = AlertStore(open_store(url, FixedClock(END))).active()
     assert alert.notifications == 1

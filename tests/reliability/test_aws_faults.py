@@ -8,6 +8,7 @@ from typing import Any
 import boto3
 from botocore.stub import Stubber
 
+from alarms.names import short_model
 from bot import bootstrap
 from bot.adapters.clock import SystemClock
 from bot.adapters.store import open_store
@@ -43,4 +44,4 @@ def test_throttled_cycle_is_reported_and_the_next_one_alerts(
     recovered = healthy.run_once(END + timedelta(minutes=5))
     assert len(recovered.notices) == 1 and recovered.failures == []
     (post,) = slack.of("chat.postMessage")
-    assert SPIKY.model_id in post.args["text"]
+    assert short_model(SPIKY.model_id) in post.args["text"]

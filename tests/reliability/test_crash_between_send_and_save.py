@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from alarms.names import short_model
 from bot.app.poll.report import period_floor
 from tests.e2e.test_cli import genai_ops
 from tests.support.bedrock import SPIKY, seed_spike
@@ -48,7 +49,7 @@ def test_kill_between_send_and_save_costs_one_duplicate_at_most(
     assert restarted.returncode == 0, restarted.stderr
     posts = slack.of("chat.postMessage")
     assert len(posts) == 2, "the unconfirmed notice is delivered again after the restart"
-    assert all(SPIKY.model_id in post.args["text"] for post in posts)
+    assert all(short_model(SPIKY.model_id) in post.args["text"] for post in posts)
 
     again = genai_ops("poll", "--once")
     assert again.returncode == 0, again.stderr

@@ -22,8 +22,26 @@ def test_an_answer_longer_than_one_message_continues_in_its_thread() -> None:
     assert all(len(s) <= 3000 for s in sections)
     body = "\n".join(sections[1:])
     assert [line for line in body.split("\n") if line] == text.split("\n")
-    first = str(messages[0]["blocks"])
-    assert "continues in the thread" in first and "rate it with :+1: or :-1:" in first
+    first = messages[0]["blocks"]
+    assert "continues in the thread" in str(first) and "rate it with :+1: or :-1:" in str(first)
+    # one screenful in the channel: the question, one part of the answer, the footer
+    first_sections = [b for b in first if b["type"] == "section"]
+    assert len(first_sections) == 2 and sum(len(str(b)) for b in first) < 3600
+    assert all(len(m["blocks"]) <= 4 for m in messages[1:])
+
+
+def test_a_10000_character_answer_posts_a_first_part_and_continues_in_the_thread() -> None:
+    text = "\n".join(f"paragraph {i}: " + "word " * 40 for i in range(45))  # ~10,000 characters
+    first, *rest = answer_messages("q", "U1", outcome(text))
+    shown = " ".join(b["text"]["text"] for b in first["blocks"] if b["type"] == "section")
+    assert "paragraph 0:" in shown and "paragraph 44:" not in shown
+    assert rest and "paragraph 44:" in str(rest[-1]["blocks"])
+
+
+def test_a_hostile_model_id_is_shown_inert() -> None:
+    hostile = AskOutcome("<!channel>", outcome().answer, cost_usd=None)
+    (message,) = answer_messages("q", "U1", hostile)
+    assert "<!channel>" not in str(message) and "&lt;!channel&gt;" in str(message)
 
 
 def test_footer_and_cut_answers() -> None:

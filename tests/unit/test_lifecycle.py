@@ -205,3 +205,20 @@ def test_muted_alerts_record_why() -> None:
     assert decision.alert is not None
     assert decision.alert.silenced_by == "s1" and decision.alert.inhibited_by == "abc"
     assert decision.alert.muted and decision.notice is None
+
+
+def test_an_episode_keeps_its_peak_and_the_resolution_shows_the_value_now() -> None:
+    first = mark_notified(decide(None, evaluation(True, 2600), T0).alert, T0)  # type: ignore[arg-type]
+    worse = decide(first, evaluation(True, 4100), T0 + timedelta(minutes=5)).alert
+    better = decide(worse, evaluation(True, 3000), T0 + timedelta(minutes=10)).alert
+    assert better is not None and (better.value, better.peak) == (3000, 4100)
+    done = decide(better, evaluation(False, 1020), T0 + timedelta(minutes=25)).alert
+    assert done is not None and done.state is AlertState.RESOLVED
+    assert (done.value, done.peak) == (1020, 4100)
+
+
+def test_severity_follows_the_latest_evaluation_so_an_alert_can_become_critical() -> None:
+    first = mark_notified(decide(None, evaluation(True), T0).alert, T0)  # type: ignore[arg-type]
+    critical = evaluation(True, 5000).model_copy(update={"severity": "critical"})
+    later = decide(first, critical, T0 + timedelta(minutes=5)).alert
+    assert later is not None and later.severity == "critical"

@@ -18,7 +18,7 @@ from bot.adapters.slack.mrkdwn import split_text, to_mrkdwn
         ("### A **bold** heading ##", "*A bold heading*"),
         (
             "[docs](https://aws.amazon.com/bedrock/?a=1&b=2)",
-            "<https://aws.amazon.com/bedrock/?a=1&amp;b=2|docs>",
+            "<https://aws.amazon.com/bedrock/?a=1&amp;b=2|docs> (aws.amazon.com)",
         ),
         ("- one\n  * two\n+ three", "• one\n  • two\n• three"),
         ("1. first\n2. second", "1. first\n2. second"),
@@ -60,3 +60,15 @@ def test_a_line_longer_than_a_section_is_cut_at_spaces() -> None:
 def test_an_unclosed_code_block_is_closed() -> None:
     (piece,) = split_text("```\ncut off by max tokens", 3000)
     assert piece.endswith("\n```")
+
+
+def test_a_link_whose_label_is_another_url_shows_where_it_really_goes() -> None:
+    shown = to_mrkdwn("Sign in at [https://console.aws.amazon.com](https://evil.example/login)")
+    assert shown == (
+        "Sign in at <https://evil.example/login|https://console.aws.amazon.com> (evil.example)"
+    )
+    assert to_mrkdwn("[https://a.example/x](https://a.example/x)") == (
+        "<https://a.example/x|a.example>"
+    )
+    # a | in the URL cannot smuggle in a second label
+    assert "|docs|" not in to_mrkdwn("[docs](https://evil.example|https://aws.amazon.com)")

@@ -27,5 +27,9 @@ def test_resolved_text() -> None:
         update={"state": AlertState.RESOLVED, "resolved_at": T0.replace(hour=1, minute=5)}
     )
     text = alert_text(done, Notice.RESOLVED)
-    assert text.startswith("[RESOLVED] Resolved: Latency spike on amazon.nova-pro-v1:0")
+    assert text.startswith(
+        "[RESOLVED] Resolved: Latency spike on amazon.nova-pro-v1:0: Latency (p90) on nova-pro-v1:0"
+        " is back to 3,120 ms, usually 1,250 ms."
+    )
+    assert "    Usual: 1,250 ms median of 5 min periods, last 24 h" in text
     assert "Lasted: 1h 5m" in text

@@ -9,7 +9,7 @@ from slack_sdk.models.blocks import Block
 
 from alarms.feedback import FeedbackTotals
 from alarms.reports import ModelStats, StatsReport
-from bot.adapters.slack.chart import chart_png
+from bot.adapters.slack.chart import chart_figure, chart_png
 from bot.adapters.slack.stats_view import stats_blocks
 from tests.support.series import T0
 
@@ -54,30 +54,53 @@ def test_reply_reads_like_the_sample() -> None:
 
     for block in blocks:
         Block.parse(block).validate_json()  # type: ignore[union-attr]
-    assert text == "GenAI usage, last 24 h: 48.2k invocations, $182.40, 2 alert(s) firing"
+    assert text == "GenAI usage, last 24 h: 48.2k invocations, $182.40, 2 alerts firing"
     fields = [f["text"] for f in blocks[1]["fields"]]
     assert fields[0] == "*Invocations*\n48.2k (+21% vs the previous period)"
     assert fields[2] == "*Guardrail interventions*\n1.8% of 5,000 checks"
     assert fields[3] == "*Feedback*\n:+1: 41 · :-1: 6 (87% positive)"
-    rows = blocks[2]["text"]["text"].strip("`\n").splitlines()
-    nova_row = ["nova-lite-v1:0", "38.4k", "600", "ms", "0.0", "0.4", "0", "/", "0", "n/a"]
-    assert rows[1].split() == nova_row
-    assert rows[2].split()[:3] == ["claude-3-5-sonnet-20240620-v1:0"[:28], "9,812", "6.2"]
+    rows = blocks[2]["text"]["text"].split("\n")
+    assert rows[:2] == [
+        "*nova-lite-v1:0*",
+        "38.4k calls · p90 600 ms · errors 0.0% · throttled 0.4% · 0 in / 0 out tokens · n/a",
+    ]
+    # the full name with its version, never cut; no fixed-width table to break on a phone
+    assert rows[2] == "*claude-3-5-sonnet-20240620-v1:0*"
+    assert rows[3].startswith("9,812 calls · p90 6.2 s · errors 0.1%")
+    assert "```" not in str(blocks)
     assert blocks[3] == {
         "type": "image",
         "slack_file": {"id": "F123"},
         "alt_text": "p90 latency and spend per model, last 24 h",
     }
-    assert "2 alert(s) firing (`/genai-alerts`), 1 silenced or held back" in str(blocks[-1])
+    assert "2 alerts firing (`/genai-alerts`), 1 silenced or held back" in str(blocks[-1])
+
+
+def test_aliases_name_models_and_no_alerts_is_said_plainly() -> None:
+    aliases = {"sonnet": SONNET.model}
+    text, blocks = stats_blocks(report([SONNET], alerts_firing=0, alerts_held=0), None, aliases)
+    assert blocks[2]["text"]["text"].startswith("*sonnet*\n")
+    assert "alert" not in text and "no alerts firing" in str(blocks[-1])
+
+
+def test_an_unknown_model_says_so_and_echoes_the_name_inert() -> None:
+    hostile = "<!channel>"
+    text, blocks = stats_blocks(report([], model_filter=hostile), None)
+    for block in blocks:
+        Block.parse(block).validate_json()  # type: ignore[union-attr]
+    assert not any("fields" in b for b in blocks)  # no dashboard of zeros
+    assert "No Bedrock models matching `&lt;!channel&gt;`" in blocks[1]["text"]["text"]
+    assert "<!channel>" not in text
 
 
 def test_many_models_are_cut_and_the_cut_is_said() -> None:
-    many = [ModelStats(f"vendor.model-{i:03d}", invocations=1000 - i) for i in range(80)]
+    many = [ModelStats(f"vendor.model-{i:03d}", invocations=1000 - i) for i in range(200)]
     _, blocks = stats_blocks(report(many), None)
 
-    table = blocks[2]["text"]["text"]
-    assert len(table) <= 3000 and "more models not shown: name one" in table
-    assert all(b["type"] != "image" for b in blocks)
+    sections = [b["text"]["text"] for b in blocks if b["type"] == "section" and "text" in b]
+    assert all(len(s) <= 3000 for s in sections)
+    assert "more models not shown: name one" in sections[-1]
+    assert len(blocks) <= 50 and all(b["type"] != "image" for b in blocks)
 
 
 def test_chart_is_a_png_with_both_panels() -> None:
@@ -87,3 +110,32 @@ def test_chart_is_a_png_with_both_panels() -> None:
 
     assert png is not None and png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5000
     assert chart_png(report([ModelStats("idle")])) is None
+
+
+def test_the_chart_names_models_shortly_draws_the_threshold_and_alert_and_labels_its_axes() -> None:
+    hours = [T0 + timedelta(hours=h) for h in range(24)]
+    sonnet = ModelStats(
+        SONNET.model,
+        invocations=1,
+        latency_series=[(t, 1000.0 + (4000 if 12 <= i < 15 else 0)) for i, t in enumerate(hours)],
+        cost_series=[(t, 2.0) for t in hours],
+        latency_threshold_ms=2500.0,
+        alert_windows=[(hours[12], hours[15])],
+    )
+    partial = report([sonnet], end=hours[-1] + timedelta(minutes=20))  # last hour still filling
+    figure = chart_figure(partial, {"sonnet": SONNET.model})
+
+    latency, cost = figure.axes
+    labels = [text.get_text() for text in latency.get_legend().get_texts()]
+    assert labels == ["sonnet", "sonnet alert threshold"]
+    assert chart_figure(report([sonnet]), {}).axes[0].get_legend().get_texts()[0].get_text() == (
+        "claude-3-5-sonnet-20240620-v1:0"  # the name with its version, not cut at the front
+    )
+    threshold = [line for line in latency.get_lines() if line.get_linestyle() == "--"]
+    assert [list(line.get_ydata()) for line in threshold] == [[2500.0, 2500.0]]
+    assert len(latency.patches) == 1  # the alert's firing time, shaded
+    assert latency.get_ylabel() == "p90 latency (ms)" and cost.get_ylabel() == "USD per hour"
+    assert cost.get_xlabel() == "time (UTC)" and latency.get_title().startswith("Latency (p90)")
+    drawn = latency.get_lines()[0].get_xdata()
+    assert len(drawn) == 23  # the hour still being filled is not drawn as a drop
+    assert latency.title.get_fontsize() >= 12 and latency.yaxis.label.get_fontsize() >= 12

@@ -25,16 +25,18 @@ def button(text: str, action_id: str, value: str, style: str | None = None) -> d
 
 
 def link_button(text: str, url: str) -> dict[str, Any]:
+    slug = "".join(c if c.isalnum() else "_" for c in text.lower())
     return {
         "type": "button",
-        "action_id": f"{OPEN_LINK}:{text.lower().replace(' ', '_')}",
+        "action_id": f"{OPEN_LINK}:{slug}",
         "text": {"type": "plain_text", "text": text},
         "url": url,
     }
 
 
 def snooze_select(fingerprint: str) -> dict[str, Any]:
-    """The Snooze menu; each option's value is ``<fingerprint>|<duration>``."""
+    """The Snooze menu; each option's value is ``<fingerprints>|<duration>`` (fingerprints
+    comma-separated)."""
     return {
         "type": "static_select",
         "action_id": SNOOZE,

@@ -1,218 +1,214 @@
-"""The Slack message of one alert, or of several alerts of one rule raised in the same cycle.
+"""The Slack message of one alert, or of several alerts of one rule raised together.
+
+One design for every kind and state: a header with the severity (or "Resolved"), a colour
+bar (the attachment's colour: red critical, amber warning, grey snoozed or silenced, green
+resolved), then per subject (a model, a guardrail, a budget) the headline sentence with the
+exact figure and unit, its facts in words, where it stands, and one set of buttons. A
+critical alert mentions the configured user group.
 
 The message is always rendered from the alerts' stored state, so every edit (repeat, ack,
-snooze, resolve) shows the whole truth at that moment. Slack's limits are respected: at most
-50 blocks, 3,000 characters per section, 150 per header; what does not fit is cut and the
-message says so.
+snooze, resolve) shows the whole truth at that moment, within Slack's limits (50 blocks,
+3,000 characters a section, 150 a header; what does not fit is cut and said).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from alarms.model import Alert, AlertState
-from alarms.names import duration, short_model
+from alarms.model import Alert, AlertState, Severity
 from alarms.silences import Silence
-from bot.adapters.slack import actions_ids as ids
-from bot.adapters.slack.render import (
-    HEADER_LIMIT,
+from bot.adapters.slack import alert_story as story
+from bot.adapters.slack.alert_buttons import subject_actions
+from bot.adapters.slack.alert_state import (
     ICONS,
-    RULE_TITLES,
-    SECTION_LIMIT,
-    clip,
-    console_url,
+    RESOLVED_ICON,
+    color,
+    muted,
+    resolved,
+    severest,
+    slack_date,
+    state_line,
 )
+from bot.adapters.slack.figures import minutes
+from bot.adapters.slack.mrkdwn import escape
+from bot.adapters.slack.render import HEADER_LIMIT, SECTION_LIMIT, clip, title
+from bot.adapters.slack.style import MessageStyle
 from bot.adapters.slack.trend import sparkline
 
+__all__ = ["SlackMessage", "alert_message", "slack_date", "state_line", "subjects"]
+
 MAX_BLOCKS = 50
-MAX_GROUP = 20  # alerts shown one by one in a grouped message; the rest are counted
-RESOLVED_ICON = ":white_check_mark:"
+MAX_SUBJECTS = 8  # subjects shown one by one (about 5 blocks each); the rest are counted
+NOUNS = {"model": "models", "guardrail": "guardrails", "budget": "budgets"}
 
 
-def title(rule: str) -> str:
-    return RULE_TITLES.get(rule, rule.replace("_", " ").capitalize())
+@dataclass(frozen=True)
+class SlackMessage:
+    """What ``chat.postMessage`` / ``chat.update`` take: fallback text, blocks, attachments."""
+
+    text: str
+    blocks: list[dict[str, Any]]
+    attachments: list[dict[str, Any]]
+
+    def args(self) -> dict[str, Any]:
+        return {"text": self.text, "blocks": self.blocks, "attachments": self.attachments}
 
 
-def subject(alert: Alert) -> str:
-    return (
-        alert.labels.get("model")
-        or alert.labels.get("guardrail")
-        or alert.labels.get("budget")  # budget alerts
-        or "account"
-    )
+def subjects(alerts: Sequence[Alert]) -> list[list[Alert]]:
+    """``alerts`` grouped by what they are about, worst subject first."""
+    grouped: dict[str, list[Alert]] = {}
+    for alert in alerts:
+        grouped.setdefault(story.subject_key(alert), []).append(alert)
+    return sorted(grouped.values(), key=_badness, reverse=True)
 
 
-def number(value: float | None, unit: str) -> str:
-    if value is None:
-        return "n/a"
-    text = f"{value:,.0f}" if abs(value) >= 10 else f"{value:,.2f}"
-    return f"{text} {unit}".strip()
+def headline(
+    alerts: Sequence[Alert], style: MessageStyle, silences: Mapping[str, Silence] | None = None
+) -> str:
+    """The header: severity (or Resolved), what, and on what; snoozed or silenced said."""
+    groups = subjects(alerts)
+    first = groups[0][0]
+    what = title(first.rule)
+    if len(groups) == 1:
+        lead = _lead(groups[0])
+        where = f"{what} on {story.subject_name(lead, style)}"
+        if lead.rule == "budget_threshold":
+            where = (
+                f"Budget {story.subject_name(lead, style)} crossed {lead.labels.get('threshold')}%"
+            )
+    else:
+        noun = NOUNS.get(story.subject_key(first).split(" ", 1)[0], "subjects")
+        where = f"{what} on {len(groups)} {noun}"
+    if resolved(alerts):
+        return clip(f"{RESOLVED_ICON} Resolved: {where}", HEADER_LIMIT)
+    severity = severest(alerts)
+    state = f" ({_muted_word(alerts, silences or {})})" if muted(alerts) else ""
+    return clip(f"{ICONS[severity]} {severity.value.capitalize()}{state}: {where}", HEADER_LIMIT)
 
 
-def slack_date(moment: datetime) -> str:
-    """A date Slack shows in the reader's time zone, with a UTC fallback."""
-    fallback = f"{moment:%Y-%m-%d %H:%M} UTC"
-    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
-
-
-def how_bad(alert: Alert) -> str:
-    """One line: value now against the usual value and the threshold."""
-    now = f"*{number(alert.value, alert.unit)}*"
-    parts = [f"{alert.details.get('metric', 'value')} {now}"]
-    if alert.baseline:
-        ratio = f" ({alert.value / alert.baseline:.1f}x)" if alert.value is not None else ""
-        parts.append(f"usually *{number(alert.baseline, alert.unit)}*{ratio}")
-    if alert.threshold is not None:
-        parts.append(f"threshold {number(alert.threshold, alert.unit)}")
-    line = ", ".join(parts)
-    if "invocations" in alert.details:
-        line += f"; {alert.details['invocations']} invocations in the last period"
-    return line + "."
-
-
-def state_line(alert: Alert, now: datetime, silences: Mapping[str, Silence] | None = None) -> str:
-    """Where the alert stands: firing, acknowledged, silenced, resolved."""
-    acked = f"acknowledged by <@{alert.acknowledged_by}>" if alert.acknowledged_by else ""
-    if alert.state is AlertState.RESOLVED and alert.resolved_at is not None:
-        line = (
-            f"{RESOLVED_ICON} *Resolved* {slack_date(alert.resolved_at)} after "
-            f"{duration(alert.started_at, alert.resolved_at)}"
-        )
-        return f"{line} · {acked}" if acked else line
-    parts = [f"Firing since {slack_date(alert.started_at)} ({duration(alert.started_at, now)})"]
-    if acked:
-        parts.append(acked)
-    if alert.silenced_by:
-        silence = (silences or {}).get(alert.silenced_by)
-        parts.append(
-            f":zzz: silenced by <@{silence.created_by}> until {slack_date(silence.expires_at)}"
-            if silence
-            else ":zzz: silenced (no repeats)"
-        )
-    if alert.inhibited_by:
-        parts.append("held back by a related alert")
-    return " · ".join(parts)
-
-
-def headline(alerts: Sequence[Alert]) -> str:
-    """The header: what, where, and whether it is over."""
-    first = alerts[0]
-    done = all(alert.state is AlertState.RESOLVED for alert in alerts)
-    icon = RESOLVED_ICON if done else ICONS[max((a.severity for a in alerts), key=_rank)]
-    prefix = "Resolved: " if done else ""
-    if len(alerts) == 1:
-        return clip(
-            f"{icon} {prefix}{title(first.rule)}: {short_model(subject(first))}", HEADER_LIMIT
-        )
-    return clip(f"{icon} {prefix}{title(first.rule)} on {len(alerts)} models", HEADER_LIMIT)
-
-
-def fallback_text(alerts: Sequence[Alert]) -> str:
-    """The notification text (and what screen readers and the terminal show)."""
-    first = alerts[0]
-    if len(alerts) == 1:
-        state = "Resolved: " if first.state is AlertState.RESOLVED else ""
-        return f"{state}{title(first.rule)} on {subject(first)}: {first.summary}"
-    models = ", ".join(subject(alert) for alert in alerts[:5])
-    more = f" and {len(alerts) - 5} more" if len(alerts) > 5 else ""
-    return f"{title(first.rule)} on {len(alerts)} models: {models}{more}"
+def fallback_text(
+    alerts: Sequence[Alert], style: MessageStyle, silences: Mapping[str, Silence] | None = None
+) -> str:
+    """The notification text: the header and the first subject's sentence, in plain words
+    (no emoji codes; text that is not ours escaped, as everywhere)."""
+    first = _lead(subjects(alerts)[0])
+    sentence = story.sentence(first, style).replace("*", "")
+    header = headline(alerts, style, silences).split(" ", 1)[1]
+    return clip(f"{escape(header)}. {sentence}", SECTION_LIMIT)
 
 
 def alert_message(
     alerts: Sequence[Alert],
-    region: str,
+    style: MessageStyle,
     now: datetime,
     silences: Mapping[str, Silence] | None = None,
-) -> tuple[str, list[dict[str, Any]]]:
-    """Fallback text and Block Kit blocks for ``alerts`` (one rule; at least one alert).
-
-    ``silences`` (by id) lets the message say who silenced an alert and until when.
-    """
+) -> SlackMessage:
+    """The message for ``alerts`` (one rule; at least one alert)."""
     if not alerts:
         raise ValueError("an alert message needs at least one alert")
-    blocks: list[dict[str, Any]] = [_header(headline(alerts))]
-    if len(alerts) == 1:
-        blocks += _single(alerts[0], region, now, silences)
-    else:
-        blocks += _group(alerts, region, now, silences)
-    blocks.append(_context(alerts))
-    return clip(fallback_text(alerts), SECTION_LIMIT), blocks[:MAX_BLOCKS]
+    blocks: list[dict[str, Any]] = [_header(headline(alerts, style, silences))]
+    critical = severest(alerts) is Severity.CRITICAL
+    firing = any(a.state is AlertState.FIRING and not a.muted for a in alerts)
+    text = fallback_text(alerts, style, silences)
+    if critical and firing and style.mention:
+        call = f"<!subteam^{style.mention}> critical alert: please take a look."
+        blocks.append(_section(call))
+        text = f"<!subteam^{style.mention}> {text}"
+    body: list[dict[str, Any]] = []
+    groups = subjects(alerts)
+    for index, group in enumerate(groups[:MAX_SUBJECTS]):
+        if index:
+            body.append({"type": "divider"})
+        body += _subject(group, style, now, silences, detailed=len(groups) == 1)
+    if len(groups) > MAX_SUBJECTS:
+        hidden = len(groups) - MAX_SUBJECTS
+        body.append(_context(f"…and {hidden} more not shown here: `/genai-alerts` lists them all."))
+    body.append(_footer(alerts[0], style))
+    attachment = {"color": color(alerts), "fallback": text, "blocks": body[:MAX_BLOCKS]}
+    return SlackMessage(text, blocks, [attachment])
 
 
-def _single(
-    alert: Alert, region: str, now: datetime, silences: Mapping[str, Silence] | None
+def _subject(
+    group: list[Alert],
+    style: MessageStyle,
+    now: datetime,
+    silences: Mapping[str, Silence] | None,
+    detailed: bool,
 ) -> list[dict[str, Any]]:
-    lines = [how_bad(alert)]
-    trend = sparkline(alert.details.get("trend", ""))
-    if trend:
-        lines.append(f"Trend, last {len(trend)} periods: `{trend}`")
-    lines.append(state_line(alert, now, silences))
+    lead = _lead(group)
+    others = [a for a in group if a is not lead]
+    earlier = [a for a in others if a.rule == "budget_threshold"]
+    rows = [a for a in others if a not in earlier]
+    lines = [story.sentence(lead, style)]
+    if rows:
+        lines = [f"• {story.row(a, style)}" for a in [lead, *rows]]
+        lines.insert(0, f"*{escape(story.subject_name(lead, style))}*")
+    elif not detailed:
+        lines = [f"{story.sentence(lead, style)}"]
     blocks = [_section("\n".join(lines))]
-    fields = [
-        f"*{'Model' if 'model' in alert.labels else 'Subject'}*\n`{subject(alert)}`",
-        f"*Severity*\n{alert.severity.value}",
-    ]
-    if alert.details.get("top_contributors"):
-        fields.append(f"*Top contributors*\n{alert.details['top_contributors']}")
-    blocks.append({"type": "section", "fields": [_mrkdwn(clip(f, 2000)) for f in fields]})
-    actions = alert_actions(alert, region)
+    if detailed and not rows:
+        fields = [f"*{name}*\n{value}" for name, value in story.facts(lead, style)][:10]
+        if fields:
+            blocks.append({"type": "section", "fields": [_mrkdwn(clip(f, 2000)) for f in fields]})
+    fix = story.how_to_fix(lead) if lead.rule == "unpriced_model" and not resolved([lead]) else None
+    if fix:
+        blocks.append(_section(fix))
+    notes = [state_line(lead, now, silences)]
+    notes += [state_line(a, now, silences) for a in rows if a.state is not lead.state]
+    if earlier:
+        levels = sorted(earlier, key=lambda a: int(a.labels.get("threshold", "0")))
+        notes.append(
+            "Earlier this period: "
+            + ", ".join(f"{a.labels.get('threshold')}% {slack_date(a.started_at)}" for a in levels)
+        )
+    trend = sparkline(lead.details.get("trend", ""))
+    if trend and lead.state is AlertState.FIRING:
+        period = minutes(int(lead.details.get("period_seconds") or style.period_seconds))
+        notes.append(f"Last {len(trend)} x {period}: `{trend}`")
+    blocks.append(_context("\n".join(notes)))
+    actions = subject_actions(group, style, now, silences)
     if actions:
         blocks.append(actions)
     return blocks
 
 
-def _group(
-    alerts: Sequence[Alert], region: str, now: datetime, silences: Mapping[str, Silence] | None
-) -> list[dict[str, Any]]:
-    shown = sorted(alerts, key=_badness, reverse=True)[:MAX_GROUP]
-    blocks: list[dict[str, Any]] = []
-    for alert in shown:
-        text = f"*{subject(alert)}*: {how_bad(alert)}\n{state_line(alert, now, silences)}"
-        blocks.append(_section(text))
-        actions = alert_actions(alert, region)
-        if actions:
-            blocks.append(actions)
-    if len(alerts) > len(shown):
-        hidden = len(alerts) - len(shown)
-        blocks.append(
-            _section(
-                f"…and {hidden} more not shown here (Slack's size limit): "
-                "`/genai-alerts` lists them all."
-            )
-        )
-    return blocks
+def _lead(group: Sequence[Alert]) -> Alert:
+    """The alert a subject's sentence is about: the highest budget level, else the worst."""
+    if all(a.rule == "budget_threshold" for a in group):
+        return max(group, key=lambda a: int(a.labels.get("threshold", "0")))
+    return max(group, key=lambda a: (a.state is AlertState.FIRING, _ratio(a)))
 
 
-def alert_actions(alert: Alert, region: str) -> dict[str, Any] | None:
-    """The buttons of one alert: Acknowledge, Snooze, Silence model, CloudWatch link."""
-    elements: list[dict[str, Any]] = []
-    firing = alert.state is AlertState.FIRING
-    if firing and not alert.acknowledged_at:
-        elements.append(ids.button("Acknowledge", ids.ACK, alert.fingerprint, style="primary"))
-    if firing:
-        elements.append(ids.snooze_select(alert.fingerprint))
-        if "model" in alert.labels:
-            elements.append(
-                ids.button("Silence model until tomorrow", ids.SILENCE_MODEL, alert.fingerprint)
-            )
-    url = console_url(alert, region)
-    if url:
-        elements.append(ids.link_button("CloudWatch metric", url))
-    if not elements:
-        return None
-    return {"type": "actions", "block_id": f"alert:{alert.fingerprint}", "elements": elements}
+def _muted_word(alerts: Sequence[Alert], silences: Mapping[str, Silence]) -> str:
+    ids = {a.silenced_by for a in alerts if a.state is AlertState.FIRING}
+    if any(a.inhibited_by and not a.silenced_by for a in alerts):
+        return "held back"
+    found = [silences.get(i) for i in ids if i]
+    snoozes = [s for s in found if s is not None and s.matcher.fingerprint]
+    return "snoozed" if found and len(snoozes) == len(found) else "silenced"
 
 
-def _context(alerts: Sequence[Alert]) -> dict[str, Any]:
-    rule = alerts[0].rule
-    parts = [f"rule `{rule}`"]
-    if len(alerts) == 1:
-        parts.append(f"fingerprint `{alerts[0].fingerprint}`")
-    parts.append("`/genai-alerts` lists active alerts and silences")
-    text = " · ".join(parts)
-    return {"type": "context", "elements": [_mrkdwn(text)]}
+def _footer(alert: Alert, style: MessageStyle) -> dict[str, Any]:
+    period = minutes(style.period_seconds)
+    parts = [f"Rule: {title(alert.rule).lower()}", f"checked every {period}"]
+    parts.append("`/genai-alerts` lists every active alert and silence")
+    return _context(" · ".join(parts))
+
+
+def _badness(group: list[Alert]) -> tuple[bool, int, float]:
+    lead = _lead(group)
+    rank = ["info", "warning", "critical"].index(severest(group).value)
+    return (lead.state is AlertState.FIRING, rank, _ratio(lead))
+
+
+def _ratio(alert: Alert) -> float:
+    if alert.value is None:
+        return 0.0
+    base = alert.baseline or alert.threshold
+    return alert.value / base if base else alert.value
 
 
 def _header(text: str) -> dict[str, Any]:
@@ -223,15 +219,9 @@ def _section(text: str) -> dict[str, Any]:
     return {"type": "section", "text": _mrkdwn(clip(text, SECTION_LIMIT))}
 
 
+def _context(text: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [_mrkdwn(clip(text, SECTION_LIMIT))]}
+
+
 def _mrkdwn(text: str) -> dict[str, Any]:
     return {"type": "mrkdwn", "text": text}
-
-
-def _rank(severity: Any) -> int:
-    return ["info", "warning", "critical"].index(severity.value)
-
-
-def _badness(alert: Alert) -> float:
-    if alert.value is None or not alert.baseline:
-        return 0.0
-    return alert.value / alert.baseline

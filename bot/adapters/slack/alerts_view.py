@@ -9,22 +9,19 @@ from typing import Any
 from alarms.model import Alert
 from alarms.silences import Silence
 from bot.adapters.slack import actions_ids as ids
-from bot.adapters.slack.alert_message import (
-    alert_actions,
-    how_bad,
-    slack_date,
-    state_line,
-    subject,
-    title,
-)
-from bot.adapters.slack.render import ICONS, SECTION_LIMIT, clip
+from bot.adapters.slack.alert_buttons import subject_actions
+from bot.adapters.slack.alert_state import ICONS, slack_date, state_line
+from bot.adapters.slack.alert_story import sentence
+from bot.adapters.slack.mrkdwn import escape
+from bot.adapters.slack.render import SECTION_LIMIT, clip, title
+from bot.adapters.slack.style import MessageStyle
 
 MAX_ALERTS = 15  # two blocks each
 MAX_SILENCES = 10
 
 
 def alerts_view(
-    alerts: Sequence[Alert], silences: Sequence[Silence], region: str, now: datetime
+    alerts: Sequence[Alert], silences: Sequence[Silence], style: MessageStyle, now: datetime
 ) -> tuple[str, list[dict[str, Any]]]:
     """Fallback text and blocks: alerts worst first (severity, then age), then silences."""
     ordered = sorted(alerts, key=lambda a: (-_rank(a), a.started_at))
@@ -40,11 +37,11 @@ def alerts_view(
         icon = ICONS[alert.severity]
         blocks.append(
             _section(
-                f"{icon} *{title(alert.rule)}* on `{subject(alert)}`: {how_bad(alert)}\n"
+                f"{icon} *{title(alert.rule)}*: {sentence(alert, style)}\n"
                 f"{state_line(alert, now, by_id)}"
             )
         )
-        actions = alert_actions(alert, region)
+        actions = subject_actions([alert], style, now, by_id)
         if actions:
             blocks.append(actions)
     if len(ordered) > MAX_ALERTS:
@@ -54,11 +51,11 @@ def alerts_view(
         blocks.append(_context("No silences in force."))
     for silence in list(silences)[:MAX_SILENCES]:
         line = (
-            f":zzz: `{silence.matcher.describe()}` by <@{silence.created_by}> until "
+            f":zzz: `{escape(silence.matcher.describe())}` by <@{silence.created_by}> until "
             f"{slack_date(silence.expires_at)}"
         )
         if silence.comment:
-            line += f" ({silence.comment})"
+            line += f" ({escape(silence.comment)})"
         section = _section(line)
         section["accessory"] = ids.button("Unsilence", ids.UNSILENCE, silence.id)
         blocks.append(section)

@@ -13,6 +13,9 @@ MAX_BLOCKS = 50  # per message
 SECTION_LIMIT = 3000  # characters of text per section
 QUESTION_LIMIT = 1500
 RATE_HINT = "rate it with :+1: or :-1:"
+VOTE_REACTIONS = ("+1", "-1")  # added to each answer by the bot
+FIRST_PART = 1  # sections of the answer in the first message; the rest go in its thread
+THREAD_PART = 4  # sections per continuation message
 Message = dict[str, Any]
 
 
@@ -41,7 +44,7 @@ def footer(outcome: AskOutcome) -> str:
     answer = outcome.answer
     assert answer is not None
     return (
-        f"`{outcome.model_id}` · {seconds(answer.latency_ms)} · "
+        f"`{escape(outcome.model_id)}` · {seconds(answer.latency_ms)} · "
         f"{answer.input_tokens:,} in / {answer.output_tokens:,} out tokens · "
         f"{money(outcome.cost_usd)} · {RATE_HINT}"
     )
@@ -60,7 +63,7 @@ def answer_messages(question: str, asker: str, outcome: AskOutcome) -> list[Mess
     people rate; if the answer needs more than one message, the rest go in its thread."""
     answer = outcome.answer
     assert answer is not None
-    head = [_section(f"<@{asker}> asked `{outcome.model_id}`:\n{quote(question)}")]
+    head = [_section(f"<@{asker}> asked `{escape(outcome.model_id)}`:\n{quote(question)}")]
     if answer.guardrail_intervened:
         head.append(
             _context(":shield: The guardrail intervened: this is its message, not the model's.")
@@ -72,15 +75,17 @@ def answer_messages(question: str, asker: str, outcome: AskOutcome) -> list[Mess
     body = [_section(piece) for piece in split_text(to_mrkdwn(answer.text), SECTION_LIMIT)]
     if not body:
         body = [_section("_(the model returned no text)_")]
-    room = MAX_BLOCKS - len(head) - len(tail)
-    text = f"Answer from {outcome.model_id} to <@{asker}>"
-    if len(body) <= room:
+    text = f"Answer from {escape(outcome.model_id)} to <@{asker}>"
+    if len(body) <= FIRST_PART:
         return [{"text": text, "blocks": head + body + tail}]
-    first = head + body[: room - 1] + [_context("_The answer continues in the thread._")] + tail
-    rest = body[room - 1 :]
+    more = f"_The answer continues in the thread ({len(body) - FIRST_PART} more part(s))._"
+    first = head + body[:FIRST_PART] + [_context(more)] + tail
+    rest = body[FIRST_PART:]
     messages = [{"text": text, "blocks": first}]
-    for start in range(0, len(rest), MAX_BLOCKS):
-        messages.append({"text": f"{text} (continued)", "blocks": rest[start : start + MAX_BLOCKS]})
+    for start in range(0, len(rest), THREAD_PART):
+        messages.append(
+            {"text": f"{text} (continued)", "blocks": rest[start : start + THREAD_PART]}
+        )
     return messages
 
 
@@ -90,7 +95,7 @@ def compare_summary(question: str, asker: str, outcomes: list[AskOutcome]) -> Me
     rows = [f"{'model'.ljust(width)}  {'latency':>8}  {'in / out tokens':>16}  cost"]
     for outcome in outcomes:
         if outcome.answer is None:
-            rows.append(f"{outcome.model_id.ljust(width)}  failed")
+            rows.append(f"{outcome.model_id.ljust(width)}  failed")  # escaped below, as a whole
             continue
         if outcome.answer.guardrail_intervened:
             rows.append(f"{outcome.model_id.ljust(width)}  blocked by the guardrail")

@@ -16,9 +16,10 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from alarms.delivery import SendFailed
 from alarms.lifecycle import Notice
 from alarms.model import Alert
-from alarms.names import duration
 from alarms.silences import Silence
-from bot.adapters.slack.alert_message import alert_message, how_bad, subject
+from bot.adapters.slack.alert_message import alert_message
+from bot.adapters.slack.alert_replies import reply_message
+from bot.adapters.slack.style import MessageStyle
 
 T = TypeVar("T")
 
@@ -57,19 +58,19 @@ def translate(exc: Exception) -> SendFailed:
 class SlackChannel:
     """Alert messages in one Slack channel, through one ``WebClient``."""
 
-    def __init__(self, client: WebClient, channel: str, region: str) -> None:
+    def __init__(self, client: WebClient, channel: str, style: MessageStyle) -> None:
         self.client = client
         self.channel = channel
-        self.region = region
+        self.style = style
 
     def post(
         self, alerts: list[Alert], silences: Mapping[str, Silence], now: datetime
     ) -> tuple[str, str]:
         """A new alert message; returns its (channel id, ts)."""
-        text, blocks = alert_message(alerts, self.region, now, silences)
+        message = alert_message(alerts, self.style, now, silences)
         answer = self._call(
             lambda: self.client.chat_postMessage(
-                channel=self.channel, text=text, blocks=blocks, unfurl_links=False
+                channel=self.channel, unfurl_links=False, **message.args()
             )
         )
         return str(answer.get("channel") or self.channel), str(answer["ts"])
@@ -82,17 +83,28 @@ class SlackChannel:
         now: datetime,
     ) -> None:
         """Re-render the alert message at ``where`` with its alerts' state now."""
-        text, blocks = alert_message(alerts, self.region, now, silences)
+        message = alert_message(alerts, self.style, now, silences)
         channel, ts = where
-        self._call(
-            lambda: self.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
-        )
+        self._call(lambda: self.client.chat_update(channel=channel, ts=ts, **message.args()))
 
     def reply(
         self, where: tuple[str, str], notice: Notice, alerts: list[Alert], now: datetime
     ) -> None:
-        """A repeat or resolution in the alert message's thread."""
-        self.note(where, reply_text(notice, alerts, now))
+        """A repeat, resolution or new budget level in the alert message's thread; resolutions
+        and new levels are also sent to the channel unless the settings say otherwise."""
+        text, blocks = reply_message(notice, alerts, self.style, now)
+        channel, ts = where
+        broadcast = self.style.broadcast_resolutions and notice is not Notice.REPEAT
+        self._call(
+            lambda: self.client.chat_postMessage(
+                channel=channel,
+                thread_ts=ts,
+                text=text,
+                blocks=blocks,
+                reply_broadcast=broadcast,
+                unfurl_links=False,
+            )
+        )
 
     def note(self, where: tuple[str, str], text: str) -> None:
         """A line of ours (e.g. "acknowledged by ...") in the alert message's thread."""
@@ -105,21 +117,3 @@ class SlackChannel:
             return send()
         except (SlackClientError, OSError) as exc:
             raise translate(exc) from exc
-
-
-def reply_text(notice: Notice, alerts: list[Alert], now: datetime) -> str:
-    """The thread reply for a repeat or a resolution."""
-    lines = []
-    for alert in alerts:
-        if notice is Notice.RESOLVED:
-            end = alert.resolved_at or now
-            lines.append(
-                f":white_check_mark: Resolved: *{subject(alert)}* after "
-                f"{duration(alert.started_at, end)}."
-            )
-        else:
-            lines.append(
-                f":repeat: Still firing after {duration(alert.started_at, now)}: "
-                f"*{subject(alert)}* {how_bad(alert)}"
-            )
-    return "\n".join(lines)

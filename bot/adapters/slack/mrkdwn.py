@@ -2,18 +2,20 @@
 
 Slack's mrkdwn differs from Markdown: ``*bold*``, ``_italic_``, ``~strike~``,
 ``<url|text>`` links, no headings, no list syntax. ``&``, ``<`` and ``>`` are escaped first,
-so a model's answer can never mention ``<!channel>`` or forge a link.
+so a model's answer can never mention ``<!channel>`` or forge a link, and every Markdown link
+shows its real host beside its label.
 """
 
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 FENCE = "```"
 BOLD = "\x02"  # placeholders for markers while italics are rewritten
 ITALIC = "\x03"
 CODE = re.compile(r"(`[^`\n]+`)")
-LINK = re.compile(r"!?\[([^\]\n]+)\]\((https?://[^)\s]+)\)")
+LINK = re.compile(r"!?\[([^\]\n]+)\]\((https?://[^)\s|]+)\)")
 TRIPLE = re.compile(r"\*\*\*(?=\S)(.+?)(?<=\S)\*\*\*")
 STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
@@ -57,13 +59,22 @@ def _line(line: str) -> str:
 def _inline(text: str) -> str:
     parts = CODE.split(text)
     for index in range(0, len(parts), 2):  # even parts are outside inline code
-        part = LINK.sub(lambda m: f"<{m.group(2)}|{m.group(1)}>", parts[index])
+        part = LINK.sub(lambda m: link(m.group(2), m.group(1)), parts[index])
         part = TRIPLE.sub(lambda m: f"{BOLD}{ITALIC}{m.group(1)}{ITALIC}{BOLD}", part)
         part = STRONG.sub(lambda m: f"{BOLD}{m.group(2)}{BOLD}", part)
         part = EMPHASIS.sub(r"_\1_", part)
         part = STRIKE.sub(r"~\1~", part)
         parts[index] = part.replace(BOLD, "*").replace(ITALIC, "_")
     return "".join(parts)
+
+
+def link(url: str, label: str) -> str:
+    """A link from a model's answer, its real host always shown: a label can say anything
+    (even another URL), so the reader sees where the link goes before clicking."""
+    host = urlsplit(url.replace("&amp;", "&")).hostname or "?"
+    if label.strip() in (url, host):
+        return f"<{url}|{host}>"
+    return f"<{url}|{label}> ({host})"
 
 
 def split_text(text: str, limit: int = 3000) -> list[str]:

@@ -1,32 +1,30 @@
-"""Alert text shared by every rendering: titles, headlines, facts, links, and the plain
-text used as Slack's notification fallback and on the terminal."""
+"""Alert text shared by every rendering: rule titles, Slack's size limits, and the plain text
+shown on the terminal when Slack is not configured."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from urllib.parse import quote
-
 from alarms.lifecycle import Notice
-from alarms.model import Alert, Severity
+from alarms.model import Alert
 from alarms.names import duration
 
-ICONS = {
-    Severity.INFO: ":information_source:",
-    Severity.WARNING: ":warning:",
-    Severity.CRITICAL: ":rotating_light:",
+RULE_TITLES = {
+    "latency_spike": "Latency spike",
+    "error_rate": "Server errors",
+    "throttle_rate": "Throttling",
+    "guardrail_surge": "Guardrail interventions",
+    "feedback_drop": "Negative feedback",
+    "budget_threshold": "Budget crossed",
+    "budget_forecast": "Budget forecast",
+    "budget_burn_rate": "Spend burn rate",
+    "unpriced_model": "Unpriced model",
 }
-RULE_TITLES = {"latency_spike": "Latency spike"}
-RULE_TITLES.update(
-    {
-        "budget_threshold": "Budget",
-        "budget_forecast": "Budget forecast",
-        "budget_burn_rate": "Spend burn rate",
-        "unpriced_model": "Unpriced model",
-    }
-)
-BUDGET_FACTS = ("top models", "top principals", "top tags", "source", "how to fix")
 HEADER_LIMIT = 150
 SECTION_LIMIT = 3000
+
+
+def title(rule: str) -> str:
+    """The rule kind in words: ``latency_spike`` -> ``Latency spike``."""
+    return RULE_TITLES.get(rule, rule.replace("_", " ").capitalize())
 
 
 def clip(text: str, limit: int) -> str:
@@ -35,62 +33,26 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - len(suffix)] + suffix
 
 
-def subject(alert: Alert) -> str:
-    return (
-        alert.labels.get("model")
-        or alert.labels.get("guardrail")
-        or alert.labels.get("budget")
-        or "account"
-    )
-
-
-def headline(alert: Alert, notice: Notice) -> str:
-    title = RULE_TITLES.get(alert.rule, alert.rule.replace("_", " ").capitalize())
-    if notice is Notice.RESOLVED:
-        return f"Resolved: {title} on {subject(alert)}"
-    return f"{title} on {subject(alert)}: {alert.summary}"
-
-
-def _number(value: float | None, unit: str) -> str:
-    if value is None:
-        return "n/a"
-    return f"{value:,.0f} {unit}".strip() if abs(value) >= 10 else f"{value:,.2f} {unit}".strip()
-
-
-def facts(alert: Alert) -> list[tuple[str, str]]:
-    rows = [
-        ("Now", _number(alert.value, alert.unit)),
-        ("Usual", _number(alert.baseline, alert.unit)),
-        ("Threshold", _number(alert.threshold, alert.unit)),
-        ("Since", _when(alert.started_at)),
-    ]
-    if "invocations" in alert.details:
-        rows.append(("Invocations (last period)", alert.details["invocations"]))
-    rows += [(key.capitalize(), alert.details[key]) for key in BUDGET_FACTS if key in alert.details]
-    return rows
-
-
-def console_url(alert: Alert, region: str) -> str | None:
-    model = alert.labels.get("model")
-    metric = alert.details.get("metric")
-    if not model or not metric:
-        return None
-    source = f"AWS/Bedrock~{metric}~ModelId~{model}"
-    return (
-        f"https://{region}.console.aws.amazon.com/cloudwatch/home?region={region}"
-        f"#metricsV2:graph=~(metrics~(~(~'{quote(source, safe='')})))"
-    )
-
-
 def alert_text(alert: Alert, notice: Notice) -> str:
-    """The alert as plain text: the Slack fallback and the terminal rendering."""
-    icon = "RESOLVED" if notice is Notice.RESOLVED else alert.severity.value.upper()
-    lines = [f"[{icon}] {headline(alert, notice)}"]
-    lines += [f"    {name}: {value}" for name, value in facts(alert)]
+    """The alert as plain text for the terminal: the same sentence and facts as in Slack."""
+    from bot.adapters.slack.alert_story import facts, sentence
+    from bot.adapters.slack.style import MessageStyle
+
+    style = MessageStyle()
+    tag = "RESOLVED" if notice is Notice.RESOLVED else alert.severity.value.upper()
+    prefix = "Resolved: " if notice is Notice.RESOLVED else ""
+    plain = sentence(alert, style).replace("*", "")
+    subject = next(
+        (alert.labels[k] for k in ("model", "guardrail", "budget") if k in alert.labels), "account"
+    )
+    lines = [f"[{tag}] {prefix}{title(alert.rule)} on {subject}: {_unescape(plain)}"]
+    lines += [
+        f"    {name}: {_unescape(value)}".replace("\n", " ") for name, value in facts(alert, style)
+    ]
     if notice is Notice.RESOLVED and alert.resolved_at:
         lines.append(f"    Lasted: {duration(alert.started_at, alert.resolved_at)}")
     return "\n".join(lines)
 
 
-def _when(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
+def _unescape(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").replace("_", "")

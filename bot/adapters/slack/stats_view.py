@@ -1,18 +1,19 @@
-"""The ``/genai-stats`` reply in Block Kit: headline numbers, a per-model table, the chart."""
+"""The ``/genai-stats`` reply in Block Kit: headline numbers, two short lines per model (full
+name or alias first, so the layout holds on a phone), the chart."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from alarms.names import short_model
 from alarms.reports import ModelStats, StatsReport
+from bot.adapters.slack.mrkdwn import escape
 from bot.adapters.slack.render import SECTION_LIMIT, clip
+from bot.adapters.slack.style import MessageStyle
 
-TABLE_HEAD = (
-    f"{'model':<28} {'calls':>8} {'latency':>9} {'err%':>5} {'thr%':>5} "
-    f"{'tokens in/out':>15} {'cost':>9}"
-)
+LINES_LIMIT = 2900  # characters of model lines per section
+MAX_SECTIONS = 4
 
 
 def money(value: Decimal | None) -> str:
@@ -37,27 +38,44 @@ def latency(value: float | None) -> str:
     return f"{value / 1000:.1f} s" if value >= 1000 else f"{value:.0f} ms"
 
 
-def row(model: ModelStats) -> str:
-    name = short_model(model.model)[:28]
-    tokens = f"{count(model.input_tokens)} / {count(model.output_tokens)}"
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def row(model: ModelStats, statistic: str, aliases: Mapping[str, str] | None = None) -> str:
+    """Two short lines per model, full name (or its alias) first: they wrap on a phone."""
+    name = escape(MessageStyle(aliases=aliases or {}).model_name(model.model))
+    tokens = f"{count(model.input_tokens)} in / {count(model.output_tokens)} out tokens"
     cost = "unpriced" if model.unpriced and not model.usd else money(model.usd)
-    return (
-        f"{name:<28} {count(model.invocations):>8} {latency(model.latency_ms):>9} "
-        f"{percent(model.error_rate):>5} {percent(model.throttle_rate):>5} {tokens:>15} {cost:>9}"
-    )
+    facts = [
+        f"{count(model.invocations)} calls",
+        f"{statistic} {latency(model.latency_ms)}",
+        f"errors {percent(model.error_rate)}%",
+        f"throttled {percent(model.throttle_rate)}%",
+        tokens,
+        cost,
+    ]
+    return f"*{name}*\n" + " · ".join(facts)
 
 
-def table(report: StatsReport) -> str:
-    """The per-model table in a code block, cut (and saying so) to fit one section."""
-    lines = [TABLE_HEAD]
-    budget = SECTION_LIMIT - 80
+def table(report: StatsReport, aliases: Mapping[str, str] | None = None) -> list[str]:
+    """The per-model lines, in sections of at most ``LINES_LIMIT`` characters; what does not
+    fit in ``MAX_SECTIONS`` is counted and said."""
+    sections: list[str] = []
+    current: list[str] = []
     for index, model in enumerate(report.models):
-        line = row(model)
-        if sum(len(x) + 1 for x in lines) + len(line) > budget:
-            lines.append(f"…{len(report.models) - index} more models not shown: name one")
-            break
-        lines.append(line)
-    return "```\n" + "\n".join(lines) + "\n```"
+        line = row(model, report.statistic, aliases)
+        if sum(len(x) + 1 for x in current) + len(line) > LINES_LIMIT:
+            sections.append("\n".join(current))
+            current = []
+            if len(sections) == MAX_SECTIONS:
+                left = len(report.models) - index
+                sections[-1] += f"\n…{left} more models not shown: name one"
+                return sections
+        current.append(line)
+    if current:
+        sections.append("\n".join(current))
+    return sections
 
 
 def headline(report: StatsReport) -> str:
@@ -65,8 +83,8 @@ def headline(report: StatsReport) -> str:
     if report.spend is not None:
         parts.append(money(report.spend))
     if report.alerts_firing:
-        parts.append(f"{report.alerts_firing} alert(s) firing")
-    scope = f" ({report.model_filter})" if report.model_filter else ""
+        parts.append(plural(report.alerts_firing, "alert") + " firing")
+    scope = f" ({escape(report.model_filter)})" if report.model_filter else ""
     return f"GenAI usage{scope}, {report.label}: " + ", ".join(parts)
 
 
@@ -99,8 +117,11 @@ def fields(report: StatsReport) -> list[str]:
     ]
 
 
-def stats_blocks(report: StatsReport, chart_file: str | None) -> tuple[str, list[dict[str, Any]]]:
-    """Fallback text and blocks; ``chart_file`` is the uploaded chart's Slack file id."""
+def stats_blocks(
+    report: StatsReport, chart_file: str | None, aliases: Mapping[str, str] | None = None
+) -> tuple[str, list[dict[str, Any]]]:
+    """Fallback text and blocks; ``chart_file`` is the uploaded chart's Slack file id;
+    ``aliases`` (alias -> model id) name models the way the team does."""
     title = f"GenAI usage, {report.label}" + (
         f": {report.model_filter}" if report.model_filter else ""
     )
@@ -109,12 +130,17 @@ def stats_blocks(report: StatsReport, chart_file: str | None) -> tuple[str, list
         {"type": "section", "fields": [{"type": "mrkdwn", "text": f} for f in fields(report)]},
     ]
     if report.models:
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": table(report)}})
+        blocks += [_section(text) for text in table(report, aliases)]
     else:
-        scope = f" matching `{report.model_filter}`" if report.model_filter else ""
-        blocks.append(
-            _section(f"No Bedrock models{scope} published metrics in the {report.label}.")
-        )
+        scope = f" matching `{escape(report.model_filter)}`" if report.model_filter else ""
+        blocks = [
+            *blocks[:1],
+            _section(
+                f"No Bedrock models{scope} published metrics in the {report.label}. "
+                "Check the name (full model ids and configured aliases both work), or run "
+                "`/genai-stats` without one to see every model."
+            ),
+        ]
     if chart_file:
         blocks.append(
             {
@@ -128,7 +154,12 @@ def stats_blocks(report: StatsReport, chart_file: str | None) -> tuple[str, list
 
 
 def _context(report: StatsReport) -> str:
-    parts = [f":rotating_light: {report.alerts_firing} alert(s) firing (`/genai-alerts`)"]
+    firing = plural(report.alerts_firing, "alert") + " firing"
+    parts = [
+        f":rotating_light: {firing} (`/genai-alerts`)"
+        if report.alerts_firing
+        else "no alerts firing"
+    ]
     if report.alerts_held:
         parts[0] += f", {report.alerts_held} silenced or held back"
     parts.append(f"latency: {report.statistic}")

@@ -14,6 +14,7 @@ from bot.adapters.store import StateStore
 
 MESSAGE = "slack_message"
 LINK = "alert_message"
+FAMILY = "alert_family"  # e.g. every level of one budget in one period: one message
 KEEP = timedelta(days=30)
 
 
@@ -65,6 +66,15 @@ class Threads:
     def of_alert(self, fingerprint: str) -> AlertThread | None:
         """The message of the alert's current episode, if one was posted."""
         link = self.store.get(LINK, fingerprint)
+        return None if link is None else self.get(str(link.body["message"]))
+
+    def join_family(self, family: str, thread: AlertThread, now: datetime) -> None:
+        """Later alerts of ``family`` go to ``thread`` instead of a new message."""
+        self.store.put(FAMILY, family, {"message": thread.key}, expires_at=now + KEEP)
+
+    def of_family(self, family: str) -> AlertThread | None:
+        """The message that tells ``family``'s story, if one was posted."""
+        link = self.store.get(FAMILY, family)
         return None if link is None else self.get(str(link.body["message"]))
 
     def channels(self) -> set[str]:

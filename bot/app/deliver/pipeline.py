@@ -38,6 +38,13 @@ class DeliveryReport:
     problem: str | None = None  # why delivery stopped, when it did
 
 
+def family(alert: Alert) -> str | None:
+    """Alerts told in one message: every threshold level of one budget in one period."""
+    if alert.rule != "budget_threshold":
+        return None
+    return f"{alert.rule}|{alert.labels.get('budget', '')}|{alert.labels.get('period', '')}"
+
+
 def units(entries: list[Entry], key: Callable[[Entry], tuple[str, ...]]) -> Iterator[list[Entry]]:
     """Group stage: runs of consecutive entries with the same ``key`` (one message each)."""
     unit: list[Entry] = []
@@ -127,6 +134,10 @@ class Delivery:
         alerts = [a for e in unit if (a := self.alerts.get(e.fingerprint)[0]) is not None]
         if not alerts:
             return  # dedup: the alerts are gone (expired or deleted), nothing to tell
+        if notice is Notice.FIRING:
+            alerts = self._into_families(alerts, now)
+            if not alerts:
+                return
         thread = None if notice is Notice.FIRING else self.threads.of_alert(alerts[0].fingerprint)
         if thread is None or thread.ts is None:
             self._post_new(unit[0].key, alerts, now)
@@ -149,6 +160,27 @@ class Delivery:
             ts=ts,
         )
         self.threads.save(thread, now)
+        for name in {f for alert in alerts if (f := family(alert))}:
+            self.threads.join_family(name, thread, now)
+
+    def _into_families(self, alerts: list[Alert], now: datetime) -> list[Alert]:
+        """Tell each alert whose family already has a message (another level of the same
+        budget this period) in that message's thread, and edit the message to show it;
+        returns the alerts that still need a message of their own."""
+        rest: list[Alert] = []
+        for alert in alerts:
+            name = family(alert)
+            thread = self.threads.of_family(name) if name else None
+            if thread is None or thread.ts is None:
+                rest.append(alert)
+                continue
+            if alert.fingerprint not in thread.fingerprints:
+                thread.fingerprints.append(alert.fingerprint)
+            self.refresh(thread, now)
+            self.channel.reply((thread.channel, thread.ts), Notice.FIRING, [alert], now)
+            thread.replies.append(Notice.FIRING.value)
+            self.threads.save(thread, now)
+        return rest
 
     def refresh(self, thread: AlertThread, now: datetime) -> None:
         """Edit the alert message to show its alerts' stored state now."""

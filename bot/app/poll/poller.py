@@ -9,6 +9,7 @@ from typing import Protocol
 from alarms.inhibition import inhibitions
 from alarms.lifecycle import Notice, decide, mark_notified
 from alarms.model import Alert, Evaluation
+from alarms.severity import SeverityPolicy, grade
 from alarms.silences import Silence, silenced_by
 from bot.adapters.aws.errors import AwsError
 from bot.adapters.store import Conflict, StoreError
@@ -40,12 +41,14 @@ class Poller:
         notifier: Notifier,
         silences: SilenceStore | None = None,
         interval_seconds: int = 300,
+        severity: SeverityPolicy | None = None,
     ) -> None:
         self.checks = checks
         self.alerts = alerts
         self.notifier = notifier
         self.silences = silences or SilenceStore(alerts.store)
         self.interval_seconds = interval_seconds  # for the self-cost in the poll report
+        self.severity = severity or SeverityPolicy()
 
     def run_once(self, now: datetime) -> CycleReport:
         """Run every check, then apply silences, inhibition and the lifecycle; notify; save."""
@@ -60,7 +63,7 @@ class Poller:
                 log.exception("check crashed", extra={"check": check.name})
                 self._failed(report, check.name, f"unexpected {type(exc).__name__}")
                 continue
-            report.evaluations += evaluations
+            report.evaluations += [grade(e, self.severity) for e in evaluations]
         muting = self.silences.active(now)
         held = inhibitions(report.evaluations)
         for evaluation in report.evaluations:

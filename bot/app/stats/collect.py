@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from alarms.model import AlertState, SeriesKey
+from alarms.model import Alert, AlertState, SeriesKey
 from alarms.pricing import plain_model_id, strip_geo
 from alarms.reports import ModelStats, StatsReport
 from alarms.rollup import Rollup
@@ -245,6 +245,8 @@ def _alerts(
 ) -> None:
     for alert in AlertStore(store).all():
         model = alert.labels.get("model", "")
+        if alert.rule == "latency_spike" and model in stats and "metric" not in alert.labels:
+            _window(stats[model], alert, report)
         if alert.state is not AlertState.FIRING or not request.matches(model or alert.rule):
             continue
         if alert.muted:
@@ -253,3 +255,13 @@ def _alerts(
             report.alerts_firing += 1
         if model in stats:
             stats[model].alerts += 1
+
+
+def _window(model: ModelStats, alert: Alert, report: StatsReport) -> None:
+    """The latency alert's time on the chart (shaded) and its threshold (a line)."""
+    end = alert.resolved_at
+    if alert.started_at >= report.end or (end is not None and end <= report.start):
+        return
+    model.alert_windows.append((alert.started_at, end))
+    if alert.threshold is not None:
+        model.latency_threshold_ms = alert.threshold

@@ -14,6 +14,7 @@ from bot.adapters.store import StoreError
 from bot.config.load import SettingsError, load_settings
 from bot.config.settings import Settings
 from bot.entrypoints import logs
+from bot.entrypoints.cli.preview import cmd_preview, preview_options
 from bot.entrypoints.cli.usage import cmd_setup_logging, cmd_spend, usage_options
 from bot.entrypoints.extras import MissingExtra
 
@@ -217,6 +218,7 @@ COMMANDS: dict[str, tuple[Command, str]] = {
     "backtest": (cmd_backtest, "replay a CSV series through a rule; prints when it would fire"),
     "setup-logging": (cmd_setup_logging, "turn on Bedrock model-invocation logging"),
     "spend": (cmd_spend, "print spend per model from the invocation-log roll-ups"),
+    "preview": (cmd_preview, "print example alert messages of every kind and state (Block Kit)"),
 }
 
 
@@ -246,6 +248,7 @@ def parser() -> argparse.ArgumentParser:
         slack_options(name, command)
         backtest_options(name, command)
         usage_options(name, command)
+        preview_options(name, command)
     return root
 
 

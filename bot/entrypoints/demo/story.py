@@ -56,7 +56,7 @@ def stats_table(settings: Settings, store: StateStore, now: datetime) -> str:
     """What `/genai-stats 24h` shows in Slack, as text."""
     sources = bootstrap.stats_sources(settings, store, "us-east-1")
     report = collect(sources, StatsRequest(window="24h"), now)
-    return table(report).strip("`\n")
+    return "\n".join(table(report, settings.model_aliases))
 
 
 def ask_and_vote(

@@ -16,6 +16,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 
 from bot.adapters.slack import actions_ids as ids
+from bot.adapters.slack.alert_buttons import fingerprints
 from bot.adapters.slack.alerts_view import alerts_view
 from bot.app.alert_actions import AlertChanges, Change, ChangeRefused
 from bot.entrypoints.slack.services import Services
@@ -29,15 +30,33 @@ def _value(body: dict[str, Any]) -> str:
     return str(action.get("value") or (action.get("selected_option") or {}).get("value") or "")
 
 
+def each(value: str, apply: Callable[[str], Change]) -> Change:
+    """``apply`` to every fingerprint a button carries (one subject's alerts): one change
+    with every alert touched and the first note; refused only when every one was."""
+    done = Change()
+    refusal: ChangeRefused | None = None
+    for fingerprint in fingerprints(value):
+        try:
+            change = apply(fingerprint)
+        except ChangeRefused as exc:
+            refusal = refusal or exc
+            continue
+        done.alerts += change.alerts
+        done.note = done.note or change.note
+    if not done.alerts:
+        raise refusal or ChangeRefused("no alert to change")
+    return done
+
+
 def _ack_alert(changes: AlertChanges, value: str, user: str, now: datetime) -> Change:
-    return changes.acknowledge(value, user, now)
+    return each(value, lambda fp: changes.acknowledge(fp, user, now))
 
 
 def _snooze(changes: AlertChanges, value: str, user: str, now: datetime) -> Change:
     parsed = ids.parse_snooze(value)
     if parsed is None:
         raise ChangeRefused(f"unknown snooze choice {value!r}")
-    return changes.snooze(parsed[0], parsed[1], user, now)
+    return each(parsed[0], lambda fp: changes.snooze(fp, parsed[1], user, now))
 
 
 def _silence_model(changes: AlertChanges, value: str, user: str, now: datetime) -> Change:
@@ -91,7 +110,7 @@ def register(app: App, services: Services) -> None:
             problem = delivery.announce(change.alerts, change.note, now)
             if container.get("is_ephemeral"):
                 text, blocks = alerts_view(
-                    changes.alerts.active(), changes.silences.active(now), services.region, now
+                    changes.alerts.active(), changes.silences.active(now), services.style, now
                 )
                 respond(text=text, blocks=blocks, replace_original=True)
             if problem:

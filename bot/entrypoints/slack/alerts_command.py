@@ -31,6 +31,6 @@ def register(app: App, services: Services) -> None:
             return
         now = services.clock.now()
         text, blocks = alerts_view(
-            services.alerts.active(), silences.active(now), services.region, now
+            services.alerts.active(), silences.active(now), services.style, now
         )
         ack(text=text, blocks=blocks)

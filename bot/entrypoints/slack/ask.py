@@ -22,7 +22,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.adapters.aws.bedrock_runtime import Caller
-from bot.adapters.slack.ask_render import answer_messages, compare_summary
+from bot.adapters.slack.ask_render import VOTE_REACTIONS, answer_messages, compare_summary
 from bot.adapters.slack.mrkdwn import escape
 from bot.app.ask.request import AskRequest, AskUsageError
 from bot.app.ask.service import AskOutcome, AskService, Refused
@@ -143,9 +143,20 @@ def post_answer(
     first, *rest = answer_messages(question, caller.user, outcome)
     ts = _post(client, caller.channel, first, thread)
     asks.remember(outcome, caller.channel, ts, caller.user, now)
+    _offer_votes(client, caller.channel, ts)
     for message in rest:
         _post(client, caller.channel, message, thread or ts)
     return ts
+
+
+def _offer_votes(client: WebClient, channel: str, ts: str) -> None:
+    """:+1: and :-1: on the answer, so people only have to click one (the bot's own
+    reactions are not counted as votes)."""
+    for name in VOTE_REACTIONS:
+        try:
+            client.reactions_add(channel=channel, timestamp=ts, name=name)
+        except SlackApiError as exc:  # the answer stands; voting still works by hand
+            log.warning("vote reaction not added", extra={"reason": exc.response.get("error")})
 
 
 def _post(client: WebClient, channel: str, message: dict[str, Any], thread: str | None) -> str:

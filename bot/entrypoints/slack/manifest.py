@@ -12,6 +12,7 @@ BOT_SCOPES = (
     "commands",  # slash commands
     "files:write",  # /genai-stats charts (files_upload_v2)
     "reactions:read",  # reaction_added / reaction_removed on answers
+    "reactions:write",  # the bot puts :+1: and :-1: on each answer
     "channels:read",  # conversations.members: who may press alert buttons (public channels)
     "groups:read",  # ... and in private channels
     "usergroups:read",  # command permissions by user group

@@ -6,10 +6,11 @@ a store or a service themselves.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from slack_sdk import WebClient
 
+from bot.adapters.slack.style import MessageStyle
 from bot.adapters.store.alerts import AlertStore
 from bot.adapters.store.silences import SilenceStore
 from bot.app.alert_actions import AlertChanges
@@ -40,6 +41,7 @@ class Services:
     delivery: Delivery
     gate: SlackGate
     workers: Workers
+    style: MessageStyle = field(default_factory=MessageStyle)  # how alert messages read
 
     @property
     def alerts(self) -> AlertStore:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from cachetools import TTLCache
@@ -64,12 +64,14 @@ class StatsCache:
             return answer
 
 
-def upload_chart(client: WebClient, report: StatsReport) -> str | None:
+def upload_chart(
+    client: WebClient, report: StatsReport, aliases: Mapping[str, str] | None = None
+) -> str | None:
     """The chart's Slack file id, or None (nothing to draw, no matplotlib, or a failure: the
     table is the answer; the chart only illustrates it)."""
     try:
         with CHART_LOCK:  # matplotlib is not thread-safe; one chart at a time
-            png = chart_png(report)
+            png = chart_png(report, aliases)
     except Exception:
         log.exception("chart not drawn; answering with the table alone")
         return None
@@ -116,7 +118,7 @@ def register(app: App, services: Services) -> None:
 
         def make() -> tuple[StatsReport, str | None]:
             report = collect(stats_sources, request, services.clock.now())
-            return report, upload_chart(client, report)
+            return report, upload_chart(client, report, settings.model_aliases)
 
         try:
             report, chart = cache.get(request, make)
@@ -124,13 +126,13 @@ def register(app: App, services: Services) -> None:
             respond(text=f":warning: Stats unavailable: {exc}", response_type="ephemeral")
             return
         kind = "in_channel" if request.public else "ephemeral"
-        text, blocks = stats_blocks(report, chart)
+        text, blocks = stats_blocks(report, chart, settings.model_aliases)
         sent = respond(text=text, blocks=blocks, response_type=kind, replace_original=False)
         if chart and sent.status_code != 200:
             log.warning(
                 "stats with chart refused; sending without", extra={"status": sent.status_code}
             )
-            text, blocks = stats_blocks(report, None)
+            text, blocks = stats_blocks(report, None, settings.model_aliases)
             respond(text=text, blocks=blocks, response_type=kind, replace_original=False)
 
     app.command(COMMAND)(ack=acknowledge, lazy=[answer])
