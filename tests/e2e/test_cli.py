@@ -116,3 +116,22 @@ def test_demo_posts_to_slack_when_configured(slack: FakeSlack) -> None:
     metric_alerts = (": Latency spike on", ": Throttling on", ": Guardrail interventions on")
     assert len([t for t in texts if any(m in t for m in metric_alerts)]) == 3, texts
     assert [t for t in texts if ": Budget demo daily crossed " in t], texts
+
+
+def test_config_before_or_after_the_command_is_read_and_a_missing_one_refused(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "bot.toml"
+    path.write_text('[[budgets]]\nname = "team-a daily"\nperiod = "daily"\namount_usd = 19\n')
+    for args in (("--config", str(path), "check-config"), ("check-config", "--config", str(path))):
+        result = genai_ops(*args, "--offline")
+        assert result.returncode == 0, result.stderr
+        assert "team-a daily" in result.stdout  # the file's budget is in force
+    missing = tmp_path / "missing.toml"
+    for args in (
+        ("--config", str(missing), "check-config"),
+        ("check-config", "--config", str(missing)),
+    ):
+        result = genai_ops(*args, "--offline")
+        assert result.returncode == 2 and str(missing) in result.stderr
+        assert "config file not found" in result.stderr
