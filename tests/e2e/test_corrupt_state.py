@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from alarms.names import short_model
 from bot.app.poll.report import period_floor
 from tests.e2e.test_cli import genai_ops
 from tests.support.bedrock import SPIKY, seed_spike
@@ -63,7 +64,7 @@ def test_a_corrupt_row_is_set_aside_and_the_rest_of_the_state_kept(
     seed_spike(cloudwatch, period_floor(datetime.now(UTC), 300) - timedelta(minutes=30))
     assert genai_ops("poll", "--once").returncode == 0
     [post] = slack.of("chat.postMessage")  # the spike is announced and stored
-    assert SPIKY.model_id in post.args["text"]
+    assert short_model(SPIKY.model_id) in post.args["text"]
     with sqlite3.connect(state_file()) as db:
         db.execute(
             "INSERT INTO documents VALUES ('alert', 'broken', '{\"fingerprint\": \"x\", ', 1, NULL)"

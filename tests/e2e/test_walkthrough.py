@@ -102,7 +102,7 @@ def test_the_readme_walkthrough(
         "2. Twenty minutes later",
         "[RESOLVED]",
         "3. /genai-stats 24h",
-        "err%",
+        "errors ",
         "4. An answer and a vote",
         "1 positive vote",
         "Next steps:",

@@ -77,7 +77,7 @@ def test_hostile_records_are_set_aside_and_the_budget_alert_still_goes_out(
     with caplog.at_level(logging.WARNING):
         report = poller.run_once(DAY + timedelta(hours=2))
     texts = [call.args["text"] for call in slack.of("chat.postMessage")]
-    assert [t for t in texts if t.startswith("Budget on all: $12.00 spent")], texts
+    assert [t for t in texts if "Budget all crossed 100%: $12.00 of $10.00" in t], texts
     assert not [t for t in texts if "3,000,000" in t]
     assert not report.failures
 

@@ -94,7 +94,7 @@ def test_a_budget_crossed_by_readable_records_is_reported_in_that_poll(
     put_records(logs, GROUP, [call(9.99, 2)])  # readable ten milliseconds later, at minute 10
     poll(settings, store, logs, T0 + timedelta(minutes=10))
     texts = [c.args["text"] for c in slack.of("chat.postMessage")]
-    assert [t for t in texts if t.startswith("Budget on all: $6.00 spent")], texts
+    assert [t for t in texts if "Budget all crossed 100%: $6.00 of $5.00" in t], texts
 
 
 def test_a_record_later_than_the_overlap_window_is_not_counted_twice_or_late(

@@ -76,7 +76,7 @@ def test_a_clock_going_back_or_jumping_ahead_and_back_sends_no_false_notice(
         return [call.args["text"] for call in slack.of("chat.postMessage")]
 
     poller.run_once(END)
-    assert len(texts()) == 1 and f"Latency spike on {SPIKY.model_id}" in texts()[0]
+    assert len(texts()) == 1 and f"Latency spike on {short_model(SPIKY.model_id)}" in texts()[0]
     back = poller.run_once(END - timedelta(hours=2))  # the clock went back: older data is calm
     assert back.notices == [] and len(AlertStore(store).active()) == 1
     poller.run_once(END + timedelta(minutes=5))  # and forward again: still the same episode

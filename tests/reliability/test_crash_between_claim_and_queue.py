@@ -71,4 +71,4 @@ def test_a_crash_while_queueing_loses_no_notice(aws: str, slack: FakeSlack, tmp_
     later = now + timedelta(minutes=5)
     bootstrap.poller(settings, store=store, logs=logs, bedrock=bedrock).run_once(later)
     texts = [call.args["text"] for call in slack.of("chat.postMessage")]
-    assert [t for t in texts if t.startswith("Budget on all: $12.00 spent")], texts
+    assert [t for t in texts if "Budget all crossed 100%: $12.00 of $10.00" in t], texts

@@ -56,7 +56,7 @@ def stats_table(settings: Settings, store: StateStore, now: datetime) -> str:
     """What `/genai-stats 24h` shows in Slack, as text."""
     sources = bootstrap.stats_sources(settings, store, "us-east-1")
     report = collect(sources, StatsRequest(window="24h"), now)
-    return "\n".join(table(report, settings.model_aliases))
+    return "\n".join(table(report, settings.model_aliases)).replace("*", "")  # no mrkdwn here
 
 
 def ask_and_vote(
