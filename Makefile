@@ -42,13 +42,13 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 test: lint typecheck
-	$(BIN)/python -m pytest -n $(JOBS)
+	$(BIN)/python -m pytest -n $(JOBS) --dist worksteal
 
 # The whole suite with the date moved (time-machine in every Python process of the run,
 # subprocesses included, through tests/support/date_shift/sitecustomize.py).
 test-shifted: $(STAMP)
 	PYTHONPATH="$(CURDIR)/tests/support/date_shift" TEST_DATE_SHIFT_DAYS=$(SHIFT_DAYS) \
-	$(BIN)/python -m pytest -n $(JOBS) -p no:cacheprovider
+	$(BIN)/python -m pytest -n $(JOBS) --dist worksteal -p no:cacheprovider
 
 soak: $(STAMP)
 	$(BIN)/python -m pytest -m soak
