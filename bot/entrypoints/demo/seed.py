@@ -42,7 +42,8 @@ DEMO_FLEET = (
     ModelProfile("anthropic.claude-3-5-sonnet-20240620-v1:0", 180, 2400),
     ModelProfile("anthropic.claude-3-haiku-20240307-v1:0", 420, 650),
     ModelProfile("amazon.nova-pro-v1:0", 120, 1300),
-    ModelProfile("meta.llama3-1-70b-instruct-v1:0", 60, 1800, jitter=0.12),
+    # busy enough to judge at any hour (the night dip is a quarter of the peak)
+    ModelProfile("meta.llama3-1-70b-instruct-v1:0", 120, 1800, jitter=0.12),
     ModelProfile("amazon.titan-embed-text-v2:0", 8, 90, jitter=0.2),  # too quiet to judge
 )
 
