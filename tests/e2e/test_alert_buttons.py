@@ -21,7 +21,12 @@ from tests.support.fake_slack import FakeSlack
 from tests.support.signing import block_action
 
 MODEL = "amazon.nova-pro-v1:0"
-TS = "1700000000.000001"
+
+
+def message_ts(slack: FakeSlack) -> str:
+    """The ts Slack gave the alert message (the first top-level post)."""
+    first = next(c for c in slack.of("chat.postMessage") if "thread_ts" not in c.args)
+    return str(first.response["ts"])
 
 
 @pytest.fixture
@@ -37,7 +42,11 @@ def posted_alert(alerting: Alerting, model: str = MODEL) -> Any:
 
 
 def thread_replies(slack: FakeSlack) -> list[str]:
-    return [c.args["text"] for c in slack.of("chat.postMessage") if c.args.get("thread_ts") == TS]
+    return [
+        c.args["text"]
+        for c in slack.of("chat.postMessage")
+        if c.args.get("thread_ts") == message_ts(slack)
+    ]
 
 
 def responses(slack: FakeSlack) -> list[dict[str, Any]]:
@@ -49,7 +58,9 @@ def test_acknowledge_records_who_edits_the_message_and_tells_the_thread(
 ) -> None:
     alert = posted_alert(alerting)
 
-    reply = bot_server.action(block_action("alert_ack", value=alert.fingerprint, message_ts=TS))
+    reply = bot_server.action(
+        block_action("alert_ack", value=alert.fingerprint, message_ts=message_ts(slack))
+    )
 
     assert reply.status == 200
     assert eventually(lambda: thread_replies(slack)) == [
@@ -58,7 +69,7 @@ def test_acknowledge_records_who_edits_the_message_and_tells_the_thread(
     stored = alerting.current(alert)
     assert stored.acknowledged_by == "U1" and stored.acknowledged_at is not None
     [edit] = slack.of("chat.update")
-    assert edit.args["ts"] == TS and edit.args["channel"] == "C0ALERTS"
+    assert edit.args["ts"] == message_ts(slack) and edit.args["channel"] == "C0ALERTS"
     shown = json.dumps(edit.args)
     assert "Acknowledged by <@U1>" in shown and '"alert_ack"' not in shown
     assert [c.args["channel"] for c in slack.of("conversations.members")] == ["C0ALERTS"]
@@ -70,7 +81,9 @@ def test_only_members_of_the_alert_channel_may_press_buttons(
     alert = posted_alert(alerting)
 
     bot_server.action(
-        block_action("alert_ack", value=alert.fingerprint, message_ts=TS, user_id="U9OUTSIDER")
+        block_action(
+            "alert_ack", value=alert.fingerprint, message_ts=message_ts(slack), user_id="U9OUTSIDER"
+        )
     )
 
     [note] = eventually(lambda: responses(slack))
@@ -86,7 +99,9 @@ def test_snooze_silences_this_alert_for_the_chosen_time(
     alert = posted_alert(alerting)
 
     bot_server.action(
-        block_action("alert_snooze", selected=f"{alert.fingerprint}|4h", message_ts=TS)
+        block_action(
+            "alert_snooze", selected=f"{alert.fingerprint}|4h", message_ts=message_ts(slack)
+        )
     )
 
     [note] = eventually(lambda: thread_replies(slack))
@@ -106,7 +121,9 @@ def test_silence_model_until_tomorrow_covers_every_rule_on_that_model(
     errors = alerting.fire(MODEL, rule="error_rate")
     alerting.notifier.flush(datetime.now(UTC))
 
-    bot_server.action(block_action("alert_silence_model", value=latency.fingerprint, message_ts=TS))
+    bot_server.action(
+        block_action("alert_silence_model", value=latency.fingerprint, message_ts=message_ts(slack))
+    )
 
     [note] = eventually(lambda: thread_replies(slack))
     assert note.startswith(f":mute: <@U1> silenced every alert on `{MODEL}` until <!date^")
@@ -122,7 +139,9 @@ def test_a_resolved_alert_cannot_be_acknowledged(
     alert = posted_alert(alerting)
     alerting.resolve(alert, datetime.now(UTC))
 
-    bot_server.action(block_action("alert_ack", value=alert.fingerprint, message_ts=TS))
+    bot_server.action(
+        block_action("alert_ack", value=alert.fingerprint, message_ts=message_ts(slack))
+    )
 
     [note] = eventually(lambda: responses(slack))
     assert note["text"] == ":information_source: the latency_spike alert is already resolved."
@@ -133,7 +152,9 @@ def test_genai_alerts_lists_alerts_and_silences_and_unsilence_refreshes_the_list
 ) -> None:
     alert = posted_alert(alerting)
     bot_server.action(
-        block_action("alert_snooze", selected=f"{alert.fingerprint}|1h", message_ts=TS)
+        block_action(
+            "alert_snooze", selected=f"{alert.fingerprint}|1h", message_ts=message_ts(slack)
+        )
     )
     eventually(lambda: thread_replies(slack))
 
