@@ -141,14 +141,14 @@ def delivery(settings: Settings, store: StateStore, region: str | None = None) -
         settings.slack.alert_channel or "",
         message_style(settings, region),
     )
-    return Delivery(store, channel)
+    return Delivery(store, channel, settings.routing.table())
 
 
 def notifier(settings: Settings, store: StateStore, out: TextIO | None = None) -> Notifier:
     """Slack through the outbox when Slack is configured, else the terminal."""
     if settings.secret("slack_bot_token") and settings.slack.alert_channel:
         return OutboxNotifier(store, delivery(settings, store))
-    return TerminalNotifier(out or sys.stdout)
+    return TerminalNotifier(out or sys.stdout, settings.routing.table())
 
 
 def metric_config(settings: Settings) -> MetricConfig:
@@ -185,6 +185,7 @@ def poller(
         sink or notifier(settings, alerts.store),
         interval_seconds=settings.polling.interval_seconds,
         severity=settings.severity,
+        routes=settings.routing.table(),
     )
 
 

@@ -7,17 +7,26 @@ from typing import TextIO
 
 from alarms.lifecycle import Notice
 from alarms.model import Alert
+from alarms.route_table import RouteTable
+from alarms.routing import alert_labels
 from bot.adapters.slack.render import alert_text
 
 
 class TerminalNotifier:
     """Writes each notice as plain text to ``stream`` at once; nothing is queued."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, routes: RouteTable | None = None) -> None:
         self.stream = stream
+        self.routes = routes or RouteTable()
 
     def notify(self, alert: Alert, notice: Notice) -> str | None:
-        self.stream.write(alert_text(alert, notice) + "\n\n")
+        text = alert_text(alert, notice)
+        if self.routes.routes:  # say where Slack would have shown it
+            where = self.routes.destinations(alert_labels(alert))[0]
+            if where.channel or where.mention:
+                mention = f", mentioning {where.mention}" if where.mention else ""
+                text = f"-> {where.channel or 'the alert channel'} ({where.name}{mention})\n{text}"
+        self.stream.write(text + "\n\n")
         self.stream.flush()
         return None
 

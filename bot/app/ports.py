@@ -12,6 +12,7 @@ from typing import Protocol, runtime_checkable
 
 from alarms.lifecycle import Notice
 from alarms.model import Alert
+from alarms.routing import Destination
 from alarms.silences import Silence
 from bot.adapters.clock import Clock
 from bot.adapters.store.base import StateStore, Write
@@ -25,11 +26,21 @@ class AlertChannel(Protocol):
     """Where alert messages are shown. Raises ``alarms.delivery.SendFailed`` on failure."""
 
     def post(
-        self, alerts: list[Alert], silences: Mapping[str, Silence], now: datetime
-    ) -> MessageRef: ...
+        self,
+        alerts: list[Alert],
+        silences: Mapping[str, Silence],
+        now: datetime,
+        to: Destination | None = None,
+    ) -> MessageRef:
+        """A new alert message in ``to``'s channel (None: the alert channel)."""
 
     def update(
-        self, where: MessageRef, alerts: list[Alert], silences: Mapping[str, Silence], now: datetime
+        self,
+        where: MessageRef,
+        alerts: list[Alert],
+        silences: Mapping[str, Silence],
+        now: datetime,
+        to: Destination | None = None,
     ) -> None: ...
 
     def reply(

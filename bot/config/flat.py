@@ -63,6 +63,8 @@ FLAT: dict[str, tuple[str, str]] = {
     "serve_idle_timeout_seconds": ("serve", "idle_timeout_seconds"),
     "serve_threads": ("serve", "threads"),
     "serve_drain_seconds": ("serve", "drain_seconds"),
+    "routes": ("routing", "routes"),
+    "time_intervals": ("routing", "time_intervals"),
 }
 NESTED = {value: key for key, value in FLAT.items()}
 
@@ -79,6 +81,8 @@ JSON_VALUES = {
     "budgets",
     "usage_tag_keys",
     "feedback_emoji",
+    "routes",
+    "time_intervals",
 }
 
 

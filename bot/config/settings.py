@@ -24,6 +24,7 @@ from pydantic_settings import (
 from alarms.rules import Rule, effective_rules
 from alarms.severity import SeverityPolicy
 from bot.config.flat import ENV_PREFIX, FLAT, FlatEnvironment, Nested
+from bot.config.routing import RoutingSettings
 from bot.config.sections import (
     AskSettings,
     AwsSettings,
@@ -91,6 +92,7 @@ class Settings(BaseSettings):
     ask: AskSettings = Field(default_factory=AskSettings)
     feedback: FeedbackSettings = Field(default_factory=FeedbackSettings)
     serve: ServeSettings = Field(default_factory=ServeSettings)
+    routing: RoutingSettings = Field(default_factory=RoutingSettings)
 
     @field_validator("state_url")
     @classmethod

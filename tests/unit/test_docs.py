@@ -15,7 +15,7 @@ from bot.config.reference import render
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
-OURS = ["configuration", "slack-app", "aws", "rules", "cost", "troubleshooting"]
+OURS = ["configuration", "slack-app", "aws", "rules", "cost", "troubleshooting", "routes"]
 WRITTEN_ELSEWHERE = {"messages.md", "reliability.md", "data-path.md", "detection.md"}
 PAGES = [ROOT / "README.md", *(DOCS / f"{name}.md" for name in OURS)]
 
@@ -59,7 +59,7 @@ def test_every_toml_example_is_accepted(page: str, line: int, body: str, tmp_pat
 
 def test_there_are_toml_examples_on_every_topic() -> None:
     pages = {page for page, _, _ in toml_examples()}
-    assert {"rules.md", "cost.md", "slack-app.md"} <= pages
+    assert {"rules.md", "cost.md", "slack-app.md", "routes.md"} <= pages
 
 
 def json_examples() -> list[tuple[str, str, str]]:

@@ -16,9 +16,11 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from alarms.delivery import SendFailed
 from alarms.lifecycle import Notice
 from alarms.model import Alert
+from alarms.routing import Destination
 from alarms.silences import Silence
 from bot.adapters.slack.alert_message import alert_message
 from bot.adapters.slack.alert_replies import reply_message
+from bot.adapters.slack.route_mention import Mentions
 from bot.adapters.slack.style import MessageStyle
 
 T = TypeVar("T")
@@ -62,18 +64,25 @@ class SlackChannel:
         self.client = client
         self.channel = channel
         self.style = style
+        self.mentions = Mentions(client)
 
     def post(
-        self, alerts: list[Alert], silences: Mapping[str, Silence], now: datetime
+        self,
+        alerts: list[Alert],
+        silences: Mapping[str, Silence],
+        now: datetime,
+        to: Destination | None = None,
     ) -> tuple[str, str]:
-        """A new alert message; returns its (channel id, ts)."""
-        message = alert_message(alerts, self.style, now, silences)
+        """A new alert message in the route's channel (else the alert channel), mentioning
+        the route's people; returns its (channel id, ts)."""
+        message = self.mentions.apply(alert_message(alerts, self.style, now, silences), to)
+        channel = (to.channel if to else None) or self.channel
         answer = self._call(
             lambda: self.client.chat_postMessage(
-                channel=self.channel, unfurl_links=False, **message.args()
+                channel=channel, unfurl_links=False, **message.args()
             )
         )
-        return str(answer.get("channel") or self.channel), str(answer["ts"])
+        return str(answer.get("channel") or channel), str(answer["ts"])
 
     def update(
         self,
@@ -81,9 +90,10 @@ class SlackChannel:
         alerts: list[Alert],
         silences: Mapping[str, Silence],
         now: datetime,
+        to: Destination | None = None,
     ) -> None:
         """Re-render the alert message at ``where`` with its alerts' state now."""
-        message = alert_message(alerts, self.style, now, silences)
+        message = self.mentions.apply(alert_message(alerts, self.style, now, silences), to)
         channel, ts = where
         self._call(lambda: self.client.chat_update(channel=channel, ts=ts, **message.args()))
 

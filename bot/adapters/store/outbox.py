@@ -51,6 +51,7 @@ class Entry:
     attempts: int = 0
     not_before: str | None = None  # ISO time before which no retry is made
     last_error: str | None = None
+    held_until: str | None = None  # ISO time a muted route's notice waits for
 
     def body(self) -> dict[str, Any]:
         return {
@@ -62,6 +63,7 @@ class Entry:
             "attempts": self.attempts,
             "not_before": self.not_before,
             "last_error": self.last_error,
+            "held_until": self.held_until,
         }
 
     @classmethod
@@ -76,10 +78,15 @@ class Entry:
             attempts=int(body.get("attempts", 0)),
             not_before=body.get("not_before"),
             last_error=body.get("last_error"),
+            held_until=body.get("held_until"),
         )
 
     def due(self, now: datetime) -> bool:
         return self.not_before is None or datetime.fromisoformat(self.not_before) <= now
+
+    def held(self, now: datetime) -> bool:
+        """Whether the entry waits for its route's mute to end."""
+        return self.held_until is not None and now < datetime.fromisoformat(self.held_until)
 
 
 class Outbox:
@@ -112,6 +119,11 @@ class Outbox:
         entry.attempts += 1
         entry.last_error = reason
         entry.not_before = not_before.isoformat()
+        self.store.put(KIND, entry.key, entry.body())
+
+    def hold(self, entry: Entry, until: datetime) -> None:
+        """Keep the entry until its route's mute ends (other entries go on meanwhile)."""
+        entry.held_until = until.isoformat()
         self.store.put(KIND, entry.key, entry.body())
 
     def give_up(self, entry: Entry, reason: str, now: datetime) -> None:

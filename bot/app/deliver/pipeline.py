@@ -1,7 +1,10 @@
 """Delivering the outbox, in order, as a pipeline of stages (as in Alertmanager).
 
+0. route and mute: each alert goes to the channel of its route (``alarms.routing``); a
+   notice for a route inside its mute times is held or dropped (``mute.py``);
 1. group: consecutive notices that share a message become one unit (firing notices of one
-   rule written in one poll cycle are one new message; repeats and resolutions of one
+   rule and route written in one poll cycle, alike in the route's ``group_by`` labels, are
+   one new message; repeats and resolutions of one
    message are one thread reply);
 2. dedup: a notice whose alert is gone is dropped; a repeat or resolution goes to the
    message of the alert's episode, never a second top-level post;
@@ -13,18 +16,21 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from alarms.delivery import SendFailed, wait_after
 from alarms.lifecycle import Notice
-from alarms.model import Alert
+from alarms.model import Alert, AlertState
+from alarms.route_table import RouteTable
+from alarms.routing import Destination, alert_labels
 from alarms.silences import Silence
 from bot.adapters.store.alerts import AlertStore
 from bot.adapters.store.outbox import Entry, Outbox
 from bot.adapters.store.silences import SilenceStore
 from bot.adapters.store.threads import AlertThread, Threads
+from bot.app.deliver.grouping import family, units
+from bot.app.deliver.mute import MuteStage
 from bot.app.ports import AlertChannel, StateStore
 
 log = logging.getLogger(__name__)
@@ -38,36 +44,19 @@ class DeliveryReport:
     problem: str | None = None  # why delivery stopped, when it did
 
 
-def family(alert: Alert) -> str | None:
-    """Alerts told in one message: every threshold level of one budget in one period."""
-    if alert.rule != "budget_threshold":
-        return None
-    return f"{alert.rule}|{alert.labels.get('budget', '')}|{alert.labels.get('period', '')}"
-
-
-def units(entries: list[Entry], key: Callable[[Entry], tuple[str, ...]]) -> Iterator[list[Entry]]:
-    """Group stage: runs of consecutive entries with the same ``key`` (one message each)."""
-    unit: list[Entry] = []
-    for entry in entries:
-        if unit and key(entry) == key(unit[0]):
-            unit.append(entry)
-            continue
-        if unit:
-            yield unit
-        unit = [entry]
-    if unit:
-        yield unit
-
-
 class Delivery:
     """Sends outbox entries to an ``AlertChannel`` and records which message tells which alert."""
 
-    def __init__(self, store: StateStore, channel: AlertChannel) -> None:
+    def __init__(
+        self, store: StateStore, channel: AlertChannel, routes: RouteTable | None = None
+    ) -> None:
         self.channel = channel
+        self.routes = routes or RouteTable()
         self.outbox = Outbox(store)
         self.threads = Threads(store)
         self.alerts = AlertStore(store)
         self.silence_store = SilenceStore(store)
+        self.mute = MuteStage(self.routes, self.outbox, self.alerts, self.threads)
 
     def flush(self, now: datetime) -> DeliveryReport:
         """Deliver what is due, oldest first; stop at the first unit that must wait."""
@@ -85,6 +74,8 @@ class Delivery:
         pending = self.outbox.pending()
         for unit in units(pending, self._unit_key):
             head = unit[0]
+            if self.mute.handled(unit, now):
+                continue
             if not head.due(now):
                 report.waiting = len(pending) - report.delivered - len(report.refused)
                 report.problem = head.last_error or "waiting to retry"
@@ -126,7 +117,12 @@ class Delivery:
 
     def _unit_key(self, entry: Entry) -> tuple[str, ...]:
         if entry.notice is Notice.FIRING:
-            return (entry.notice.value, entry.batch, entry.rule)
+            alert = self.alerts.get(entry.fingerprint)[0]
+            if alert is None:
+                return (entry.notice.value, entry.batch, entry.rule)
+            where = self.routes.primary(alert)
+            alike = tuple(alert.labels.get(label, "") for label in where.group_by)
+            return (entry.notice.value, entry.batch, entry.rule, where.name, *alike)
         thread = self.threads.of_alert(entry.fingerprint)
         return (entry.notice.value, entry.batch, thread.key if thread else entry.fingerprint)
 
@@ -135,10 +131,14 @@ class Delivery:
         if not alerts:
             return  # dedup: the alerts are gone (expired or deleted), nothing to tell
         if notice is Notice.FIRING:
+            if any(entry.held_until for entry in unit):  # held by a mute: only the still firing
+                alerts = [alert for alert in alerts if alert.state is AlertState.FIRING]
             alerts = self._into_families(alerts, now)
             if not alerts:
                 return
         thread = None if notice is Notice.FIRING else self.threads.of_alert(alerts[0].fingerprint)
+        if notice is Notice.RESOLVED and unit[0].held_until and thread is None:
+            return  # fired and resolved inside a mute: nothing to tell
         if thread is None or thread.ts is None:
             self._post_new(unit[0].key, alerts, now)
             return
@@ -151,7 +151,8 @@ class Delivery:
         return {silence.id: silence for silence in self.silence_store.all()}
 
     def _post_new(self, key: str, alerts: list[Alert], now: datetime) -> None:
-        channel, ts = self.channel.post(alerts, self.silences(), now)
+        primary, *copies = self.routes.destinations(alert_labels(alerts[0]))
+        channel, ts = self.channel.post(alerts, self.silences(), now, to=primary)
         thread = AlertThread(
             key=f"m-{key}",
             rule=alerts[0].rule,
@@ -162,6 +163,21 @@ class Delivery:
         self.threads.save(thread, now)
         for name in {f for alert in alerts if (f := family(alert))}:
             self.threads.join_family(name, thread, now)
+        self._copy(copies, alerts, now)
+
+    def _copy(self, copies: list[Destination], alerts: list[Alert], now: datetime) -> None:
+        """Routes matched with ``continue`` after the first get a copy of the firing message
+        (not muted ones); its thread, edits and buttons stay with the primary route."""
+        for where in copies:
+            if self.routes.muted(where, now):
+                continue
+            try:
+                self.channel.post(alerts, self.silences(), now, to=where)
+            except SendFailed as failure:
+                log.warning(
+                    "copy of an alert not posted",
+                    extra={"route": where.name, "reason": failure.reason},
+                )
 
     def _into_families(self, alerts: list[Alert], now: datetime) -> list[Alert]:
         """Tell each alert whose family already has a message (another level of the same
@@ -187,7 +203,8 @@ class Delivery:
         alerts = [a for fp in thread.fingerprints if (a := self.alerts.get(fp)[0]) is not None]
         if not alerts or thread.ts is None:
             return
-        self.channel.update((thread.channel, thread.ts), alerts, self.silences(), now)
+        where = self.routes.primary(alerts[0])
+        self.channel.update((thread.channel, thread.ts), alerts, self.silences(), now, to=where)
 
     def announce(self, alerts: list[Alert], note: str, now: datetime) -> str | None:
         """Re-render each message showing ``alerts`` and add ``note`` to its thread; returns

@@ -9,6 +9,7 @@ from typing import Protocol
 from alarms.inhibition import inhibitions
 from alarms.lifecycle import Notice, decide, mark_notified
 from alarms.model import Alert, Evaluation
+from alarms.route_table import RouteTable
 from alarms.severity import SeverityPolicy, grade
 from alarms.silences import Silence, silenced_by
 from bot.adapters.aws.errors import AwsError
@@ -42,6 +43,7 @@ class Poller:
         silences: SilenceStore | None = None,
         interval_seconds: int = 300,
         severity: SeverityPolicy | None = None,
+        routes: RouteTable | None = None,
     ) -> None:
         self.checks = checks
         self.alerts = alerts
@@ -49,6 +51,7 @@ class Poller:
         self.silences = silences or SilenceStore(alerts.store)
         self.interval_seconds = interval_seconds  # for the self-cost in the poll report
         self.severity = severity or SeverityPolicy()
+        self.routes = routes or RouteTable()
 
     def run_once(self, now: datetime) -> CycleReport:
         """Run every check, then apply silences, inhibition and the lifecycle; notify; save."""
@@ -63,7 +66,7 @@ class Poller:
                 log.exception("check crashed", extra={"check": check.name})
                 self._failed(report, check.name, f"unexpected {type(exc).__name__}")
                 continue
-            report.evaluations += [grade(e, self.severity) for e in evaluations]
+            report.evaluations += [self._route_repeat(grade(e, self.severity)) for e in evaluations]
         muting = self.silences.active(now)
         held = inhibitions(report.evaluations)
         for evaluation in report.evaluations:
@@ -88,6 +91,16 @@ class Poller:
             },
         )
         return report
+
+    def _route_repeat(self, evaluation: Evaluation) -> Evaluation:
+        """The evaluation with its route's repeat interval, when the route sets one."""
+        labels = {**evaluation.labels, "rule": evaluation.rule}
+        where = self.routes.destinations(labels | {"severity": evaluation.severity.value})[0]
+        if where.repeat_interval_minutes is None:
+            return evaluation
+        return evaluation.model_copy(
+            update={"repeat_interval_minutes": where.repeat_interval_minutes}
+        )
 
     @staticmethod
     def _failed(report: CycleReport, check: str, reason: str) -> None:

@@ -1,10 +1,10 @@
 """Enforcing who may use commands and alert buttons, with Slack lookups cached for minutes.
 
-Commands follow the ``command_access`` setting. Alert buttons are for members of the alert
-channel (``conversations.members``), plus the ``alert-buttons`` entry of the setting. An
-alert channel given by name (``#genai-alerts``) is resolved to its id at start-up
-(``conversations.list``); while it cannot be, buttons are refused: membership that cannot be
-checked is never assumed.
+Commands follow the ``command_access`` setting. Alert buttons are for members of the channel
+the alert was routed to (a route's channel, else the alert channel; ``conversations.members``),
+plus the ``alert-buttons`` entry of the setting. An alert channel given by name
+(``#genai-alerts``) is resolved to its id at start-up (``conversations.list``); while it
+cannot be, buttons are refused: membership that cannot be checked is never assumed.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ class Access:
     def button_refusal(self, user: str, clicked_in: str) -> str | None:
         """Why ``user`` may not press alert buttons, or None."""
         access = self.settings.slack.command_access.get("alert-buttons")
-        channel = self.alert_channel()
+        channel = self.route_channel(clicked_in) or self.alert_channel()
         if channel is None:
             name = self.settings.slack.alert_channel or "(not set)"
             return (
@@ -89,6 +89,11 @@ class Access:
         except SlackLookupError as exc:
             reason = f"membership of <#{channel}> could not be checked ({exc})"
         return reason
+
+    def route_channel(self, clicked_in: str) -> str | None:
+        """``clicked_in`` when alerts are posted there (a route's channel): its members may act
+        on the alerts in it; None for any other channel."""
+        return clicked_in if clicked_in in self.threads.channels() else None
 
     def alert_channel(self) -> str | None:
         """The alert channel's id: the setting when it is an id, else the id of its name,
