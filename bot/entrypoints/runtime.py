@@ -31,6 +31,7 @@ def start_polling(settings: Settings, services: Services) -> Any:
     Besides the poll, a short job delivers the outbox between polls, so a notice held back
     by a Slack outage or ``Retry-After`` goes out soon after Slack is back.
     """
+    from bot.entrypoints.digest import add_digest_jobs
     from bot.entrypoints.scheduler import start_background
 
     poller = bootstrap.poller(settings, store=services.store, at=services.clock)
@@ -44,6 +45,7 @@ def start_polling(settings: Settings, services: Services) -> Any:
         coalesce=True,
         max_instances=1,
     )
+    add_digest_jobs(scheduler, settings, services.store, services.clock)
     return scheduler
 
 

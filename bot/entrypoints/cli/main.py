@@ -15,7 +15,7 @@ from bot.config.load import SettingsError, load_settings
 from bot.config.settings import Settings
 from bot.entrypoints import logs
 from bot.entrypoints.cli.preview import cmd_preview, preview_options
-from bot.entrypoints.cli.routes import cmd_routes, routes_options
+from bot.entrypoints.cli.routes import cmd_digest, cmd_routes, routes_options
 from bot.entrypoints.cli.usage import cmd_setup_logging, cmd_spend, usage_options
 from bot.entrypoints.extras import MissingExtra
 
@@ -221,6 +221,7 @@ COMMANDS: dict[str, tuple[Command, str]] = {
     "spend": (cmd_spend, "print spend per model from the invocation-log roll-ups"),
     "preview": (cmd_preview, "print example alert messages of every kind and state (Block Kit)"),
     "routes": (cmd_routes, "print the alert routes, or where an alert would go (--test)"),
+    "digest": (cmd_digest, "post (or print) a route's digest now: spend, latency, alerts"),
 }
 
 

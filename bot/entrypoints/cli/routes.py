@@ -11,6 +11,13 @@ from bot.config.settings import Settings
 
 
 def routes_options(name: str, command: argparse.ArgumentParser) -> None:
+    if name == "digest":
+        command.add_argument(
+            "--now", action="store_true", required=True, help="build and send one digest now"
+        )
+        command.add_argument(
+            "--route", metavar="NAME", help="the route whose digest (default: the alert channel)"
+        )
     if name == "routes":
         command.add_argument(
             "--test",
@@ -66,3 +73,22 @@ def describe(where: Destination, table: RouteTable, alert_channel: str, now: obj
         day = f" on {d.weekday}" if d.every == "weekly" else ""
         parts.append(f"digest {d.every}{day} at {d.at} {d.time_zone}")
     return " | ".join(parts)
+
+
+def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
+    """Post one digest to the route's channel now, or print it when Slack is not configured."""
+    from bot import bootstrap
+    from bot.entrypoints.digest import run_digest
+
+    table = settings.routing.table()
+    where = table.named(args.route) if args.route else table.root
+    if where is None:
+        names = ", ".join(d.name for d in table.all())
+        print(f"genai-ops digest: no route named {args.route!r} (routes: {names})", file=sys.stderr)
+        return 2
+    clock = bootstrap.clock()
+    store = bootstrap.state(settings, clock)
+    sent = run_digest(settings, store, clock, where, sys.stdout)
+    if sent != "the terminal":
+        print(f"digest of {where.name} posted to {sent}")
+    return 0
