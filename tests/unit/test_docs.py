@@ -15,7 +15,7 @@ from bot.config.reference import render
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
-OURS = ["configuration", "slack-app", "aws", "rules", "cost", "troubleshooting", "routes"]
+OURS = ["configuration", "slack-app", "aws", "rules", "cost", "troubleshooting", "routes", "digest"]
 WRITTEN_ELSEWHERE = {"messages.md", "reliability.md", "data-path.md", "detection.md"}
 PAGES = [ROOT / "README.md", *(DOCS / f"{name}.md" for name in OURS)]
 

@@ -11,6 +11,7 @@ from alarms.model import MetricSeries, SeriesKey
 from bot.adapters.aws.cloudwatch import BEDROCK, CloudWatchReader
 
 WEEK = timedelta(days=7)
+HOUR = 3600
 SUMS = ("Invocations", "InvocationClientErrors", "InvocationServerErrors", "InvocationThrottles")
 
 
@@ -42,18 +43,25 @@ class MetricSource:
     def fetch(
         self, keys: Sequence[SeriesKey], start: datetime, end: datetime
     ) -> dict[SeriesKey, MetricSeries]:
-        """Both the period and the same period a week before, at one point per period."""
-        period = max(60, int((end - start).total_seconds()) // 60 * 60)
-        return self.reader.fetch(keys, start - WEEK, end, period)
+        """Both the period and the same period a week before, in hourly points (a whole
+        period in one point would depend on how the service aligns it)."""
+        return self.reader.fetch(keys, start - WEEK, end, HOUR)
 
 
 def _total(series: MetricSeries | None, start: datetime, end: datetime) -> float:
     return sum(p.value for p in series.points if start <= p.timestamp < end) if series else 0.0
 
 
-def _mean(series: MetricSeries | None, start: datetime, end: datetime) -> float | None:
-    values = [p.value for p in series.points if start <= p.timestamp < end] if series else []
-    return sum(values) / len(values) if values else None
+def _mean(
+    series: MetricSeries | None, calls: MetricSeries | None, start: datetime, end: datetime
+) -> float | None:
+    """The call-weighted mean of hourly values (each hour weighs as many calls as it had)."""
+    weights = calls.by_time() if calls else {}
+    points = [p for p in series.points if start <= p.timestamp < end] if series else []
+    total = sum(weights.get(p.timestamp, 1.0) for p in points)
+    if not points or not total:
+        return None
+    return sum(p.value * weights.get(p.timestamp, 1.0) for p in points) / total
 
 
 def model_figures(
@@ -73,8 +81,10 @@ def model_figures(
             ModelFigures(
                 model=model,
                 calls=calls,
-                latency_ms=_mean(got["latency"], start, end),
-                latency_last_week_ms=_mean(got["latency"], start - WEEK, end - WEEK),
+                latency_ms=_mean(got["latency"], got["Invocations"], start, end),
+                latency_last_week_ms=_mean(
+                    got["latency"], got["Invocations"], start - WEEK, end - WEEK
+                ),
                 error_rate=errors / calls if calls else None,
                 throttle_rate=throttles / (calls + throttles) if calls + throttles else None,
                 positive=_total(got["PositiveFeedback"], start, end),

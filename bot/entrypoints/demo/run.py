@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -20,6 +21,7 @@ from bot.entrypoints.demo.seed import DEMO_FLEET, Incident, seed_fleet
 from bot.entrypoints.demo.seed_guardrails import GuardrailProfile, GuardrailSurge, seed_guardrails
 from bot.entrypoints.demo.story import NEXT_STEPS, ask_and_vote, resolution, stats_table
 from bot.entrypoints.demo.usage import seed_usage, with_demo_budget
+from bot.entrypoints.digest import run_digest
 
 SPIKE_MODEL = "anthropic.claude-3-5-sonnet-20240620-v1:0"
 THROTTLED_MODEL = "meta.llama3-1-70b-instruct-v1:0"
@@ -27,6 +29,14 @@ DEMO_GUARDRAILS = (
     GuardrailProfile("arn:aws:bedrock:us-east-1:123456789012:guardrail/support-bot", "3", 150),
     GuardrailProfile("arn:aws:bedrock:us-east-1:123456789012:guardrail/internal", "1", 60, 0.08),
 )
+
+
+DEMO_ROUTE = {
+    "name": "search",
+    "match": {"model": "meta.llama3-1-70b-instruct-v1:0"},
+    "channel": "#search-alerts",
+    "mention": "@search-oncall",
+}
 
 
 def demo_incidents(end: datetime) -> list[Incident]:
@@ -51,6 +61,8 @@ def run_demo(settings: Settings, out: TextIO, clock: Clock) -> int:
     settings = settings.with_flat(
         latency_statistic="Average", lookback_hours=6, aws_read_timeout_seconds=60
     )
+    if not settings.routing.routes:  # the search team hears about its model in its channel
+        settings = settings.with_flat(routes=[DEMO_ROUTE])
     now = clock.now()
     end = period_floor(now, settings.polling.period_seconds)
     slack = settings.secret("slack_bot_token") and settings.slack.alert_channel
@@ -92,7 +104,7 @@ def run_demo(settings: Settings, out: TextIO, clock: Clock) -> int:
             + ".\n\n"
         )
         store = SqliteStore(str(Path(tmp) / "state.db"), clock)
-        sink = None if slack else bootstrap.TerminalNotifier(out)
+        sink = None if slack else bootstrap.TerminalNotifier(out, settings.routing.table())
         poller = bootstrap.poller(
             settings, store=store, cloudwatch=cloudwatch, sink=sink, logs=logs, bedrock=bedrock
         )
@@ -112,7 +124,10 @@ def run_demo(settings: Settings, out: TextIO, clock: Clock) -> int:
         say("".join(f"  {line}\n" for line in spend_lines(report)) + "\n")
         say("4. An answer and a vote:\n")
         ask_and_vote(settings, store, clock, cloudwatch, out)
-        say("\n")
+        say("\n5. The morning digest of the alert channel (genai-ops digest --now):\n")
+        digest = io.StringIO()
+        run_digest(settings, store, clock, settings.routing.table().root, digest, cloudwatch)
+        say("".join(f"  {line}\n" for line in digest.getvalue().splitlines()) + "\n")
         store.close()
     cost = monthly_cost_usd(first.metrics_requested, settings.polling.interval_seconds)
     say(
