@@ -11,7 +11,7 @@ from alarms.model import MetricSeries, SeriesKey
 from bot.adapters.aws.cloudwatch import BEDROCK, CloudWatchReader
 
 WEEK = timedelta(days=7)
-HOUR = 3600
+POINT = 6 * 3600  # six-hour points: 28 per week, light on the API and on moto
 SUMS = ("Invocations", "InvocationClientErrors", "InvocationServerErrors", "InvocationThrottles")
 
 
@@ -43,9 +43,9 @@ class MetricSource:
     def fetch(
         self, keys: Sequence[SeriesKey], start: datetime, end: datetime
     ) -> dict[SeriesKey, MetricSeries]:
-        """Both the period and the same period a week before, in hourly points (a whole
-        period in one point would depend on how the service aligns it)."""
-        return self.reader.fetch(keys, start - WEEK, end, HOUR)
+        """Both the period and the same period a week before, in six-hour points counted
+        from a week before the period's start (so both windows are whole points)."""
+        return self.reader.fetch(keys, start - WEEK, end, POINT)
 
 
 def _total(series: MetricSeries | None, start: datetime, end: datetime) -> float:
