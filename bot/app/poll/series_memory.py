@@ -43,10 +43,13 @@ def start_for(
     memory: SeriesMemory | None, end: datetime, lookback: timedelta, overlap: timedelta
 ) -> datetime:
     """Where this series' read starts: the look-back without memory (or when the memory is
-    older than it), else the last read minus the overlap."""
+    older than it), else the last read minus the overlap; ``end`` (nothing to read) when
+    everything up to ``end`` was read already (the clock went back)."""
     if memory is None:
         return end - lookback
-    return max(min(memory.read_until, end) - overlap, end - lookback)
+    if memory.read_until >= end:
+        return end
+    return max(memory.read_until - overlap, end - lookback)
 
 
 def merged(
