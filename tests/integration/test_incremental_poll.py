@@ -64,7 +64,9 @@ class Wire:
 def poller(clock: FixedClock, cloudwatch: Any, url: str | None = None) -> Any:
     """A freshly bootstrapped poller, as a new process would build it."""
     extra = {} if url is None else {"state_url": url}
-    settings = load_settings(latency_statistic="Average", lookback_hours=1, **extra)
+    settings = load_settings(
+        latency_statistic="Average", lookback_hours=1, aws_read_timeout_seconds=60, **extra
+    )
     store = open_store(settings.state_url, clock)
     return bootstrap.poller(settings, store=store, cloudwatch=cloudwatch, at=clock)
 
@@ -78,6 +80,7 @@ def warm(cloudwatch: Any, fleet: list[ModelProfile]) -> tuple[FixedClock, Wire]:
     return FixedClock(END + timedelta(seconds=30)), Wire(cloudwatch)
 
 
+@pytest.mark.slow
 def test_the_second_poll_reads_only_the_new_period_and_the_overlap(
     cloudwatch: Any, tmp_path: Path
 ) -> None:

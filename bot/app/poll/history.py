@@ -45,8 +45,8 @@ class LastCycle(BaseModel):
 
     def describe(self) -> str:
         return (
-            f"{self.metrics_requested} metrics ({self.datapoints_requested:,} datapoints) in "
-            f"{self.api_calls} API calls per cycle for {self.models} models and "
+            f"{self.metrics_requested} metrics in {self.api_calls} API calls per cycle "
+            f"({self.datapoints_requested:,} datapoints) for {self.models} models and "
             f"{self.guardrails} guardrails with data in the last 3 h (idle ones are not read): "
             "about "
             f"${self.monthly_cost_usd:,.2f}/month at a {self.interval_seconds}s interval"

@@ -27,7 +27,9 @@ def judge_latency(
     over the remembered verdicts of the look-back before ``now``."""
     data = view(memory, (lat, calls), EPOCH)
     invocations = data[calls].by_time()
-    new, baseline = latency.judge(rule, memory.baseline, data[lat].points, invocations, period)
+    done = memory.judged_until() if memory.baseline is not None else None  # a quiet one too
+    fresh = [p for p in data[lat].points if done is None or p.timestamp.timestamp() > done]
+    new, baseline = latency.judge(rule, memory.baseline, fresh, invocations, period)
     memory = with_verdicts(memory, baseline, new, lookback)
     judged = [v for v in memory.judged() if v.timestamp >= now - lookback]
     evaluation = latency.evaluation_of(rule, model, judged, invocations, period)

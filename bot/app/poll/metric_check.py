@@ -95,7 +95,8 @@ class MetricRulesCheck:
         starts: dict[SeriesKey, datetime] = {}
         for plan in wanted:
             memory = memories.get(plan.identity)
-            start = start_for(memory, end, self.config.lookback, self.config.overlap)
+            period = timedelta(seconds=self.config.period_seconds)
+            start = start_for(memory, end, self.config.lookback, self.config.overlap, period)
             if start >= end:
                 continue  # the clock went back: nothing new to read
             for key in plan.keys:

@@ -29,6 +29,13 @@ class SeriesMemory(BaseModel):
     baseline: BaselineState | None = None
     verdicts: list[list[Any]] = Field(default_factory=list)
 
+    def judged_until(self) -> float | None:
+        """The start (epoch) of the newest period judged: the newest verdict for streaming
+        rules, else the newest remembered point; None when nothing was judged yet."""
+        if self.baseline is not None:
+            return self.verdicts[-1][0] if self.verdicts else self.baseline.last
+        return max((points[-1][0] for points in self.window.values() if points), default=None)
+
     def judged(self) -> list[PeriodVerdict]:
         """The remembered verdicts, oldest first."""
         return [_verdict(row) for row in self.verdicts]
@@ -40,16 +47,22 @@ def key_name(key: SeriesKey) -> str:
 
 
 def start_for(
-    memory: SeriesMemory | None, end: datetime, lookback: timedelta, overlap: timedelta
+    memory: SeriesMemory | None,
+    end: datetime,
+    lookback: timedelta,
+    overlap: timedelta,
+    period: timedelta,
 ) -> datetime:
     """Where this series' read starts: the look-back without memory (or when the memory is
-    older than it), else the last read minus the overlap; ``end`` (nothing to read) when
-    everything up to ``end`` was read already (the clock went back)."""
-    if memory is None:
+    older than it), else after the last judged period minus the overlap; ``end`` (nothing to
+    read) when the last judged period is the newest complete one or later (clock gone back)."""
+    last = None if memory is None else memory.judged_until()
+    if last is None:
         return end - lookback
-    if memory.read_until >= end:
+    after = datetime.fromtimestamp(last, UTC) + period
+    if after >= end:
         return end
-    return max(memory.read_until - overlap, end - lookback)
+    return max(after - overlap, end - lookback)
 
 
 def merged(
