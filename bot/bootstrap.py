@@ -31,6 +31,7 @@ from bot.adapters.slack.style import MessageStyle
 from bot.adapters.store import StateStore, open_store
 from bot.adapters.store.alerts import AlertStore
 from bot.adapters.store.ask_ledger import AskLedger
+from bot.adapters.store.detector_state import DetectorStateStore
 from bot.adapters.terminal import TerminalNotifier
 from bot.app.ask.service import AskService, Pricing
 from bot.app.deliver.notifier import OutboxNotifier
@@ -158,6 +159,9 @@ def metric_config(settings: Settings) -> MetricConfig:
         period_seconds=settings.polling.period_seconds,
         lookback=timedelta(hours=settings.polling.lookback_hours),
         discovery_ttl=timedelta(minutes=settings.polling.discovery_ttl_minutes),
+        overlap=timedelta(
+            seconds=settings.polling.overlap_periods * settings.polling.period_seconds
+        ),
     )
 
 
@@ -175,7 +179,7 @@ def poller(
     alerts = AlertStore(store or state(settings, at or clock()))
     reader = CloudWatchReader(cloudwatch or client(settings, "cloudwatch"))
     checks: list[Check] = [
-        MetricRulesCheck(metric_config(settings), reader),
+        MetricRulesCheck(metric_config(settings), reader, states=DetectorStateStore(alerts.store)),
         FeedbackCheck(settings.active_rules, reader, settings.feedback.namespace),
         budget_check(settings, alerts, reader, logs=logs, bedrock=bedrock),
     ]

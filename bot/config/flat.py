@@ -34,6 +34,7 @@ FLAT: dict[str, tuple[str, str]] = {
     "poll_interval_seconds": ("polling", "interval_seconds"),
     "metric_period_seconds": ("polling", "period_seconds"),
     "lookback_hours": ("polling", "lookback_hours"),
+    "overlap_periods": ("polling", "overlap_periods"),
     "latency_statistic": ("polling", "latency_statistic"),
     "discovery_ttl_minutes": ("polling", "discovery_ttl_minutes"),
     "aws_read_timeout_seconds": ("polling", "aws_read_timeout_seconds"),

@@ -148,7 +148,19 @@ class PollingSettings(Section):
         default=300, ge=60, le=3_600, description="CloudWatch period; a multiple of 60."
     )
     lookback_hours: int = Field(
-        default=24, ge=1, le=24 * 14, description="History read for baselines each poll."
+        default=24,
+        ge=1,
+        le=24 * 14,
+        description="History a series warms up from when it has no stored detector state, "
+        "and the window its alert is judged over.",
+    )
+    overlap_periods: int = Field(
+        default=3,
+        ge=0,
+        le=288,
+        description="Periods before the last one read that each poll reads again, so "
+        "datapoints CloudWatch publishes late reach the rules (a period already judged by "
+        "the latency baseline is not judged again).",
     )
     latency_statistic: str = Field(
         default="p90", description="Average, Maximum, Minimum, Sum, SampleCount or pNN."

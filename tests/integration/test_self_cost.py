@@ -43,6 +43,9 @@ def test_last_cycle_cost_is_stored_and_shown_by_check_config(cloudwatch: Any) ->
     assert check_config(slower, out, SystemClock()) == 0
     text = out.getvalue()
     assert "4 series per model (5 if it streams" in text
-    assert f"{last.metrics_requested} metrics in" in text and "6 models and 2 guardrails" in text
+    assert (
+        f"{last.metrics_requested} metrics in" in text
+        and "6 models and 2 guardrails with data in the last 3 h" in text
+    )
     halved = monthly_cost_usd(report.metrics_requested, 600)
     assert f"about ${halved:,.2f}/month at a 600s interval" in text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +22,7 @@ class CloudWatchReader:
         self.max_queries = min(max_queries_per_call, MAX_QUERIES_PER_CALL)
         self.api_calls = 0
         self.metrics_requested = 0
+        self.datapoints_requested = 0  # periods asked for, summed over the queries
 
     def list_dimensions(
         self, namespace: str, metric: str, *, recently_active: bool = False
@@ -54,13 +55,29 @@ class CloudWatchReader:
         self, keys: Sequence[SeriesKey], start: datetime, end: datetime, period: int
     ) -> dict[SeriesKey, MetricSeries]:
         """All ``keys`` over [start, end) at ``period`` seconds, in as few calls as allowed."""
-        points: dict[SeriesKey, list[MetricPoint]] = {key: [] for key in keys}
-        unique = list(points)
-        for offset in range(0, len(unique), self.max_queries):
-            batch = unique[offset : offset + self.max_queries]
+        return self.fetch_since(dict.fromkeys(keys, start), end, period)
+
+    def fetch_since(
+        self, starts: Mapping[SeriesKey, datetime], end: datetime, period: int
+    ) -> dict[SeriesKey, MetricSeries]:
+        """Each key over [its start, end). GetMetricData has one StartTime per call, so keys
+        are grouped by start and each group is read in calls of up to 500 queries: a series
+        warming up over the whole look-back does not make the others read it too (a poll has
+        one start per state of its series, usually one or two)."""
+        points: dict[SeriesKey, list[MetricPoint]] = {key: [] for key in starts}
+        groups: dict[datetime, list[SeriesKey]] = {}
+        for key, start in starts.items():
+            groups.setdefault(start, []).append(key)
+        batches = [
+            (start, keys[offset : offset + self.max_queries])
+            for start, keys in sorted(groups.items())
+            for offset in range(0, len(keys), self.max_queries)
+        ]
+        for start, batch in batches:
             by_id = {f"q{index}": key for index, key in enumerate(batch)}
             queries = [_query(qid, key, period) for qid, key in by_id.items()]
             self.metrics_requested += len(queries)
+            self.datapoints_requested += len(queries) * _periods(start, end, period)
             for result in self._pages(queries, start, end):
                 key = by_id[result["Id"]]
                 points[key].extend(
@@ -103,3 +120,7 @@ def _query(query_id: str, key: SeriesKey, period: int) -> dict[str, Any]:
         },
         "ReturnData": True,
     }
+
+
+def _periods(start: datetime, end: datetime, period: int) -> int:
+    return max(0, -(-int((end - start).total_seconds()) // period))

@@ -7,6 +7,8 @@ tag values) goes through ``escape`` so it can never mention anyone or forge a li
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from alarms.model import Alert, AlertState
 from bot.adapters.slack.figures import (
     RULE_METRICS,
@@ -145,6 +147,26 @@ def usual_means(alert: Alert, style: MessageStyle) -> str:
     return f"median of {calm}{period} periods, last 24 h"
 
 
+def usual_field(alert: Alert, style: MessageStyle) -> str:
+    """The usual figure and what it means: "usual for Monday 14:00: 1.2 s" when a weekly
+    or daily profile set it, "usual: 1.2 s" for the recent baseline, and when a lasting shift
+    was accepted as the new normal; rules without a streaming baseline say how it is taken."""
+    usual = figure(alert.baseline, alert.unit)
+    label = alert.details.get("usual_for")
+    if not label:
+        return f"{usual}\n_{usual_means(alert, style)}_"
+    text = f"{escape(label)}: {usual}"
+    since = _clock_time(alert.details.get("new_normal_since"))
+    return text + (f"\n_new normal since {since} UTC_" if since else "")
+
+
+def _clock_time(iso: str | None) -> str:
+    try:
+        return "" if not iso else datetime.fromisoformat(iso).astimezone(UTC).strftime("%H:%M")
+    except ValueError:
+        return ""
+
+
 def facts(alert: Alert, style: MessageStyle) -> list[tuple[str, str]]:
     """Labelled facts in words and units, for the message's fields."""
     d = alert.details
@@ -173,9 +195,7 @@ def facts(alert: Alert, style: MessageStyle) -> list[tuple[str, str]]:
     ):
         rows.append(("Peak", figure(alert.peak, alert.unit)))
     if alert.baseline is not None:
-        rows.append(
-            ("Usual", f"{figure(alert.baseline, alert.unit)}\n_{usual_means(alert, style)}_")
-        )
+        rows.append(("Usual", usual_field(alert, style)))
     if alert.threshold is not None:
         rows.append(("Alerts above", figure(alert.threshold, alert.unit)))
     if "invocations" in d and alert.state is AlertState.FIRING:

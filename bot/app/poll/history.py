@@ -34,6 +34,7 @@ class LastCycle(BaseModel):
     guardrails: int
     metrics_requested: int
     api_calls: int
+    datapoints_requested: int = 0
     notices: int
     failures: int
     interval_seconds: int
@@ -44,8 +45,10 @@ class LastCycle(BaseModel):
 
     def describe(self) -> str:
         return (
-            f"{self.metrics_requested} metrics in {self.api_calls} API calls per cycle for "
-            f"{self.models} models and {self.guardrails} guardrails: about "
+            f"{self.metrics_requested} metrics in {self.api_calls} API calls per cycle "
+            f"({self.datapoints_requested:,} datapoints) for {self.models} models and "
+            f"{self.guardrails} guardrails with data in the last 3 h (idle ones are not read): "
+            "about "
             f"${self.monthly_cost_usd:,.2f}/month at a {self.interval_seconds}s interval"
         )
 
@@ -61,6 +64,7 @@ class PollHistory:
             guardrails=len(report.guardrails),
             metrics_requested=report.metrics_requested,
             api_calls=report.api_calls,
+            datapoints_requested=report.datapoints_requested,
             notices=len(report.notices),
             failures=len(report.failures),
             interval_seconds=interval_seconds,

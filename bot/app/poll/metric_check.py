@@ -1,21 +1,28 @@
 """The CloudWatch metric rules as one poll check: one batched read, then pure evaluation.
 
-Each cycle reads the whole ``lookback`` window (24 h by default) ending at the last complete
-period, so every window overlaps the previous one: a datapoint CloudWatch published late is
-picked up by the next cycle, and judging the same data twice gives the same result.
+With a detector-state store each series remembers what it read and judged: a poll reads only
+from its last read minus ``overlap`` (late datapoints) to the newest complete period, and a
+series seen for the first time (or whose memory was discarded) warms up from the whole
+``lookback`` once. Without one, every cycle reads the whole look-back, as a stateless poller.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from alarms.model import Evaluation
+from alarms.model import Evaluation, SeriesKey
 from alarms.rules import Rule
 from bot.adapters.aws.cloudwatch import CloudWatchReader
 from bot.adapters.aws.discovery import DEFAULT_TTL, Discovery
-from bot.app.poll.metric_plans import plans
+from bot.adapters.store.detector_state import DetectorStateStore
+from bot.app.poll.memories import Memories
+from bot.app.poll.metric_plans import Plan, plans
 from bot.app.poll.report import CycleReport, period_floor
+from bot.app.poll.series_memory import SeriesMemory, merged, start_for, view
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -25,6 +32,7 @@ class MetricConfig:
     period_seconds: int
     lookback: timedelta
     discovery_ttl: timedelta = DEFAULT_TTL
+    overlap: timedelta = timedelta(minutes=15)
 
 
 class MetricRulesCheck:
@@ -33,25 +41,71 @@ class MetricRulesCheck:
     name = "metrics"
 
     def __init__(
-        self, config: MetricConfig, reader: CloudWatchReader, discovery: Discovery | None = None
+        self,
+        config: MetricConfig,
+        reader: CloudWatchReader,
+        discovery: Discovery | None = None,
+        states: DetectorStateStore | None = None,
     ) -> None:
         self.config = config
         self.reader = reader
         self.discovery = discovery or Discovery(reader, config.discovery_ttl, active_only=True)
+        self.states = states
 
     def evaluate(self, now: datetime, report: CycleReport) -> list[Evaluation]:
-        calls_before, metrics_before = self.reader.api_calls, self.reader.metrics_requested
-        period = self.config.period_seconds
-        end = period_floor(now, period)
-        start = end - self.config.lookback
+        before = (self.reader.api_calls, self.reader.metrics_requested)
+        points_before = self.reader.datapoints_requested
+        end = period_floor(now, self.config.period_seconds)
         try:
             inventory = self.discovery.inventory(now)
             report.models = inventory.models
             report.guardrails = [f"{g.arn}:{g.version}" for g in inventory.guardrails]
-            wanted = plans(self.config.rules, inventory, self.config.latency_statistic, period)
-            keys = list(dict.fromkeys(key for plan in wanted for key in plan.keys))
-            data = self.reader.fetch(keys, start, end, period)
+            wanted = plans(
+                self.config.rules,
+                inventory,
+                self.config.latency_statistic,
+                self.config.period_seconds,
+            )
+            memories = Memories(self.states)
+            data = self.reader.fetch_since(
+                self._starts(wanted, memories, end), end, self.config.period_seconds
+            )
         finally:
-            report.api_calls += self.reader.api_calls - calls_before
-            report.metrics_requested += self.reader.metrics_requested - metrics_before
-        return [plan.judge(data) for plan in wanted]
+            report.api_calls += self.reader.api_calls - before[0]
+            report.metrics_requested += self.reader.metrics_requested - before[1]
+            report.datapoints_requested += self.reader.datapoints_requested - points_before
+        out = []
+        for plan in wanted:
+            memory = merged(memories.get(plan.identity), plan.keys, data, end, self.config.lookback)
+            try:
+                evaluation, memory = self._judge(plan, memory, end)
+            except Exception as exc:  # one series' failure never stops the others
+                log.exception("series not judged this cycle", extra={"series": plan.identity})
+                report.failures.append(f"{plan.identity}: {type(exc).__name__}")
+                continue
+            memories.keep(plan.identity, memory, now)
+            out.append(evaluation)
+        return out
+
+    def _starts(
+        self, wanted: list[Plan], memories: Memories, end: datetime
+    ) -> dict[SeriesKey, datetime]:
+        """Per series key, the earliest start any plan reading it needs (nothing already
+        read, unless within the overlap)."""
+        starts: dict[SeriesKey, datetime] = {}
+        for plan in wanted:
+            memory = memories.get(plan.identity)
+            period = timedelta(seconds=self.config.period_seconds)
+            start = start_for(memory, end, self.config.lookback, self.config.overlap, period)
+            if start >= end:
+                continue  # the clock went back: nothing new to read
+            for key in plan.keys:
+                starts[key] = min(starts.get(key, start), start)
+        return starts
+
+    def _judge(
+        self, plan: Plan, memory: SeriesMemory, end: datetime
+    ) -> tuple[Evaluation, SeriesMemory]:
+        if plan.stream is not None:
+            return plan.stream(memory, end, self.config.lookback)
+        return plan.judge(view(memory, plan.keys, end - self.config.lookback)), memory

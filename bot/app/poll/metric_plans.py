@@ -6,9 +6,10 @@ rule in one batched GetMetricData round, whatever the number of rules.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from functools import partial
 
 from alarms import guardrails, latency, rates
@@ -22,32 +23,55 @@ from alarms.rules import (
 )
 from bot.adapters.aws.cloudwatch import BEDROCK, Dimensions
 from bot.adapters.aws.discovery import GUARDRAILS, GuardrailSeries, Inventory
+from bot.app.poll.latency_stream import judge_latency
+from bot.app.poll.series_memory import SeriesMemory
 
 Data = Mapping[SeriesKey, MetricSeries]
 Counts = dict[datetime, float]
+Stream = Callable[[SeriesMemory, datetime, timedelta], tuple[Evaluation, SeriesMemory]]
 
 
 @dataclass(frozen=True)
 class Plan:
+    """The series one rule reads for one subject, and how it judges them.
+
+    ``judge`` judges the window it is given; a plan with ``stream`` judges only the periods
+    newer than its memory instead and returns the memory to keep. ``identity`` names the
+    series in the detector-state store (the rule's settings are part of it, so changing a
+    rule starts its baselines afresh).
+    """
+
     keys: tuple[SeriesKey, ...]
     judge: Callable[[Data], Evaluation]
+    identity: str = ""
+    stream: Stream | None = None
 
 
 def plans(rules: Iterable[Rule], inventory: Inventory, statistic: str, period: int) -> list[Plan]:
     """Every (rule, subject) pair the rules ask for, over what discovery found."""
-    out: list[Plan] = []
-    for rule in rules:
-        if isinstance(rule, LatencySpikeRule):
-            out += _latency(rule, inventory, statistic, period)
-        elif isinstance(rule, ErrorRateRule | ThrottleRateRule):
-            out += [_rate(rule, m, period) for m in inventory.models if rule.watches(m)]
-        elif isinstance(rule, GuardrailSurgeRule):
-            out += [
-                _guardrail(rule, g, period)
-                for g in inventory.guardrails
-                if rule.watches_guardrail(g.arn)
-            ]
-    return out
+    return [
+        replace(plan, identity=f"{rule.kind}/{_fingerprint(rule)}/{plan.identity}")
+        for rule in rules
+        for plan in _plans(rule, inventory, statistic, period)
+    ]
+
+
+def _fingerprint(rule: Rule) -> str:
+    return hashlib.sha256(rule.model_dump_json().encode()).hexdigest()[:8]
+
+
+def _plans(rule: Rule, inventory: Inventory, statistic: str, period: int) -> list[Plan]:
+    if isinstance(rule, LatencySpikeRule):
+        return _latency(rule, inventory, statistic, period)
+    if isinstance(rule, ErrorRateRule | ThrottleRateRule):
+        return [_rate(rule, m, period) for m in inventory.models if rule.watches(m)]
+    if isinstance(rule, GuardrailSurgeRule):
+        return [
+            _guardrail(rule, g, period)
+            for g in inventory.guardrails
+            if rule.watches_guardrail(g.arn)
+        ]
+    return []
 
 
 def model_key(model: str, metric: str, stat: str = "Sum") -> SeriesKey:
@@ -73,7 +97,12 @@ def _latency(rule: LatencySpikeRule, inv: Inventory, statistic: str, period: int
             judged = rule if metric == rule.metric else rule.model_copy(update={"metric": metric})
             lat, calls = model_key(model, metric, statistic), model_key(model, "Invocations")
             out.append(
-                Plan((lat, calls), partial(_judge_latency, judged, model, lat, calls, period))
+                Plan(
+                    (lat, calls),
+                    partial(_judge_latency, judged, model, lat, calls, period),
+                    f"{model}/{metric}/{statistic}",
+                    partial(judge_latency, judged, model, lat, calls, period),
+                )
             )
     return out
 
@@ -92,7 +121,7 @@ def _rate(rule: ErrorRateRule | ThrottleRateRule, model: str, period: int) -> Pl
             parts["client_errors"] = model_key(model, "InvocationClientErrors")
     calls = (model_key(model, "Invocations"), model_key(model, "InvocationThrottles"))
     keys = tuple(dict.fromkeys((*calls, *parts.values())))
-    return Plan(keys, partial(_judge_rate, rule, model, calls, parts, period))
+    return Plan(keys, partial(_judge_rate, rule, model, calls, parts, period), model)
 
 
 def _judge_rate(
@@ -121,7 +150,7 @@ def _guardrail(rule: GuardrailSurgeRule, series: GuardrailSeries, period: int) -
     source = {name: tuple(hit(d) for d in dims) for name, dims in series.by_source.items()}
     keys = (calls, *totals, *(k for ks in (*policy.values(), *source.values()) for k in ks))
     judge = partial(_judge_guardrail, rule, series, calls, totals, policy, source, period)
-    return Plan(tuple(dict.fromkeys(keys)), judge)
+    return Plan(tuple(dict.fromkeys(keys)), judge, f"{series.arn}:{series.version}")
 
 
 def _judge_guardrail(

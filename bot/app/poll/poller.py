@@ -87,6 +87,7 @@ class Poller:
                 "notices": len(report.notices),
                 "api_calls": report.api_calls,
                 "metrics_requested": report.metrics_requested,
+                "datapoints_requested": report.datapoints_requested,
                 "failures": len(report.failures),
             },
         )

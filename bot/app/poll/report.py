@@ -22,6 +22,7 @@ class CycleReport:
     failures: list[str] = field(default_factory=list)
     metrics_requested: int = 0
     api_calls: int = 0
+    datapoints_requested: int = 0  # periods asked of GetMetricData, over every query
 
 
 def period_floor(moment: datetime, period_seconds: int) -> datetime:
