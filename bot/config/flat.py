@@ -39,6 +39,7 @@ FLAT: dict[str, tuple[str, str]] = {
     "aws_read_timeout_seconds": ("polling", "aws_read_timeout_seconds"),
     "price_overrides": ("cost", "price_overrides"),
     "budgets": ("cost", "budgets"),
+    "rolling_budgets": ("cost", "rolling_budgets"),
     "daily_budget_usd": ("cost", "daily_budget_usd"),
     "monthly_budget_usd": ("cost", "monthly_budget_usd"),
     "budget_timezone": ("cost", "timezone"),
@@ -77,6 +78,7 @@ JSON_VALUES = {
     "command_access",
     "price_overrides",
     "budgets",
+    "rolling_budgets",
     "usage_tag_keys",
     "feedback_emoji",
 }

@@ -8,6 +8,7 @@ tag values) goes through ``escape`` so it can never mention anyone or forge a li
 from __future__ import annotations
 
 from alarms.model import Alert, AlertState
+from bot.adapters.slack import usage_story
 from bot.adapters.slack.figures import (
     RULE_METRICS,
     count,
@@ -25,6 +26,8 @@ TOP = (("top models", "Top models"), ("top principals", "Top principals"), ("top
 
 def subject_key(alert: Alert) -> str:
     """What the alert is about: a model, a guardrail (and version) or a budget."""
+    if alert.rule in usage_story.RULES:
+        return usage_story.subject_key(alert)
     if "guardrail" in alert.labels:
         return f"guardrail {alert.labels['guardrail']} {alert.labels.get('version', '')}"
     if "budget" in alert.labels:
@@ -34,6 +37,8 @@ def subject_key(alert: Alert) -> str:
 
 def subject_name(alert: Alert, style: MessageStyle) -> str:
     """The subject as people name it (plain text, not escaped)."""
+    if alert.rule in usage_story.RULES:
+        return usage_story.subject_name(alert)
     if "guardrail" in alert.labels:
         short = alert.labels["guardrail"].rsplit("/", 1)[-1]
         version = alert.labels.get("version")
@@ -57,6 +62,8 @@ def measured(alert: Alert, style: MessageStyle) -> str:
 
 def sentence(alert: Alert, style: MessageStyle) -> str:
     """The headline sentence (mrkdwn): what, on what, how much, against what is usual."""
+    if alert.rule in usage_story.RULES:
+        return usage_story.sentence(alert)
     if alert.state is AlertState.RESOLVED:
         return resolved_sentence(alert, style)
     who = f"*{escape(subject_name(alert, style))}*"
@@ -125,7 +132,7 @@ def _budget_sentence(alert: Alert, who: str) -> str:
 
 def row(alert: Alert, style: MessageStyle) -> str:
     """One line naming the metric, for a subject with several alerts."""
-    if alert.rule in BUDGET_RULES or alert.rule in ("unpriced_model", "feedback_drop"):
+    if alert.rule in (*BUDGET_RULES, *usage_story.RULES, "unpriced_model", "feedback_drop"):
         return sentence(alert, style)
     parts = [f"*{measured(alert, style)}* {figure(alert.value, alert.unit)}"]
     if alert.baseline is not None:
@@ -148,6 +155,8 @@ def usual_means(alert: Alert, style: MessageStyle) -> str:
 def facts(alert: Alert, style: MessageStyle) -> list[tuple[str, str]]:
     """Labelled facts in words and units, for the message's fields."""
     d = alert.details
+    if alert.rule in usage_story.RULES:
+        return usage_story.facts(alert)
     if alert.rule in BUDGET_RULES:
         rows = [
             ("Spent so far", _usd(d.get("spent_usd"))),
