@@ -15,6 +15,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from alarms.model import Evaluation
+from alarms.names import short_model
 from alarms.rollup import PAIR, Rollup, Tally
 from alarms.rules import CacheWasteRule
 
@@ -71,8 +72,9 @@ def _judge(
         summary = f"{model} cannot be priced, so its cache writes are not judged"
     else:
         summary = (
-            f"{principal} wrote {written:,} prompt-cache tokens on {model} in {window} and read "
-            f"back {read:,} ({ratio:.2f}x): ${wasted:,.2f} of cache writes saved nothing"
+            f"{principal} wrote {written:,} prompt-cache tokens on {short_model(model)} in "
+            f"{window} and read back {read:,} ({ratio:.2f}x): "
+            f"${wasted:,.2f} of cache writes saved nothing"
         )
     return Evaluation(
         rule=RULE,

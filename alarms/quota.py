@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from alarms.model import Evaluation
+from alarms.names import short_model
 from alarms.rules import QuotaSaturationRule
 
 RULE = "quota_saturation"
@@ -81,7 +82,7 @@ def evaluate(
     soon = eta is not None and eta <= rule.exhaustion_minutes and share >= rule.min_share
     firing = share >= rule.max_share or soon
     summary = (
-        f"{model} uses {share:.0%} of its tokens-per-minute quota "
+        f"{short_model(model)} uses {share:.0%} of its tokens-per-minute quota "
         f"({current:,.0f} of {quota.value:,.0f})"
     )
     if eta is not None and share < 1:

@@ -37,7 +37,7 @@ def subject_key(alert: Alert) -> str:
 
 def subject_name(alert: Alert, style: MessageStyle) -> str:
     """The subject as people name it (plain text, not escaped)."""
-    if alert.rule in usage_story.RULES:
+    if alert.rule in usage_story.RULES and usage_story.subject_name(alert):
         return usage_story.subject_name(alert)
     if "guardrail" in alert.labels:
         short = alert.labels["guardrail"].rsplit("/", 1)[-1]

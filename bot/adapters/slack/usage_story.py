@@ -43,11 +43,12 @@ def subject_key(alert: Alert) -> str:
 
 
 def subject_name(alert: Alert) -> str:
+    """Who or what spent; empty for a model (the usual model naming applies)."""
     if alert.rule == "budget_rolling":
         return alert.details.get("scope") or alert.labels.get("budget", "")
     if alert.rule == "cache_waste":
         return f"{alert.labels.get('principal', '?')} on {alert.labels.get('model', '?')}"
-    return alert.labels.get("model", "the account")
+    return ""  # a model: named as every model alert names it
 
 
 def sentence(alert: Alert) -> str:
