@@ -55,8 +55,8 @@ class QuotaCheck:
 
     def evaluate(self, now: datetime, report: CycleReport) -> list[Evaluation]:
         rules = self.rules
-        if not rules:
-            return []
+        if not rules or any(f.startswith("metrics:") for f in report.failures):
+            return []  # CloudWatch failed this cycle (already reported): do not wait on it twice
         calls_before, metrics_before = self.reader.api_calls, self.reader.metrics_requested
         period = self.config.period_seconds
         end = period_floor(now, period)
