@@ -116,10 +116,11 @@ def _budget_sentence(alert: Alert, who: str) -> str:
     if alert.rule == "budget_threshold":
         level = alert.labels.get("threshold", "?")
         return f"Budget {who} crossed *{level}%*: {value} of {amount}."
+    runout = f" At this rate it runs out {escape(d['runs_out'])}." if d.get("runs_out") else ""
     if alert.rule == "budget_forecast":
         return (
             f"Budget {who} is on course for {value} by the end of the {_period(alert)}, over "
-            f"its {amount} ({_usd(d.get('spent_usd'))} spent so far)."
+            f"its {amount} ({_usd(d.get('spent_usd'))} spent so far).{runout}"
         )
     left = float(d.get("left_usd") or 0)
     hours = "now"
@@ -127,6 +128,8 @@ def _budget_sentence(alert: Alert, who: str) -> str:
         span = left / alert.value
         hours = f"in about {span * 60:.0f} min" if span < 1 else f"in about {span:.1f} h"
     left_text = _usd(d.get("left_usd"))
+    if runout:
+        hours += f" ({escape(d['runs_out'])})"
     return f"Budget {who} is spending {value}: the {left_text} left of {amount} runs out {hours}."
 
 
