@@ -19,6 +19,7 @@ from pydantic import Field, field_validator, model_validator
 
 from alarms.model import Evaluation, Frozen, Severity, fingerprint
 from alarms.rollup import PAIR, Rollup, Tally, combined, hour_of, within
+from alarms.runout import RunOut, runs_out_at
 
 THRESHOLD, FORECAST, BURN_RATE = "budget_threshold", "budget_forecast", "budget_burn_rate"
 BUDGET_RULES = (THRESHOLD, FORECAST, BURN_RATE)
@@ -182,7 +183,9 @@ def _forecast(p: _Period) -> list[Evaluation]:
         f"on course for {_usd(projected)} by the end of the period, over {_usd(amount)} "
         f"({_usd(p.spent)} spent so far)"
     )
-    return [_alert(p, FORECAST, labels, projected, amount, p.hours, summary)]
+    runout = runs_out_at(p.ctx.now, amount - p.spent, rate * 3600, p.ctx.zone)
+    summary += _runout_text(runout, p.end)
+    return [_alert(p, FORECAST, labels, projected, amount, p.hours, summary, runout=runout)]
 
 
 def _burn_rate(p: _Period) -> list[Evaluation]:
@@ -202,8 +205,19 @@ def _burn_rate(p: _Period) -> list[Evaluation]:
         f"spending {_usd(hourly)}/h: the {_usd(left)} left of {_usd(p.budget.amount_usd)} "
         f"runs out within {horizon:g} h"
     )
+    runout = runs_out_at(p.ctx.now, left, hourly, p.ctx.zone)
+    summary += _runout_text(runout, p.end)
     limit = max(left, Decimal(0)) / horizon
-    return [_alert(p, BURN_RATE, labels, hourly, limit, burning, summary, unit="USD/h")]
+    return [
+        _alert(p, BURN_RATE, labels, hourly, limit, burning, summary, unit="USD/h", runout=runout)
+    ]
+
+
+def _runout_text(runout: RunOut | None, end: datetime) -> str:
+    """`` (at 14:20 UTC at this rate)`` when the money runs out before the period ends."""
+    if runout is None or runout.at >= end:
+        return ""
+    return f" ({runout.text} at this rate)"
 
 
 def _alert(
@@ -216,6 +230,7 @@ def _alert(
     summary: str,
     critical: bool = False,
     unit: str = "USD",
+    runout: RunOut | None = None,
 ) -> Evaluation:
     budget = p.budget
     top = top_spenders(budget, spenders)
@@ -231,6 +246,7 @@ def _alert(
         "spent_usd": f"{p.spent:.2f}",
         "left_usd": f"{budget.amount_usd - p.spent:.2f}",
         **({"horizon_hours": f"{budget.burn_rate_horizon_hours:g}"} if rule == BURN_RATE else {}),
+        **({"runs_out_at": runout.iso, "runs_out": runout.text} if runout else {}),
         **top,
         "top_contributors": "\n".join(f"{k.removeprefix('top ')}: {v}" for k, v in top.items()),
     }

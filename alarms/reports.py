@@ -37,6 +37,7 @@ class ModelStats:
     usd: Decimal | None = None  # None: no price, or no usage data
     unpriced: bool = False
     feedback: FeedbackTotals | None = None
+    reasons: dict[str, int] = field(default_factory=dict)  # why votes went down, net
     alerts: int = 0
     latency_threshold_ms: float | None = None  # the latency rule's line, when it alerted
     alert_windows: list[tuple[datetime, datetime | None]] = field(default_factory=list)
@@ -75,6 +76,15 @@ class StatsReport:
     @property
     def invocations(self) -> float:
         return sum(model.invocations for model in self.models)
+
+    @property
+    def reasons(self) -> dict[str, int]:
+        """Why answers were voted down, over every model (net counts above zero)."""
+        found: dict[str, int] = {}
+        for model in self.models:
+            for reason, n in model.reasons.items():
+                found[reason] = found.get(reason, 0) + n
+        return {r: n for r, n in sorted(found.items(), key=lambda kv: -kv[1]) if n > 0}
 
     @property
     def feedback(self) -> FeedbackTotals | None:

@@ -158,8 +158,53 @@ class GuardrailSurgeRule(RuleBase, MOfN):
         return any(fnmatchcase(arn, p) or fnmatchcase(short, p) for p in self.guardrails)
 
 
+class QuotaSaturationRule(RuleBase):
+    """Per model: ``EstimatedTPMQuotaUsage`` against the account's tokens-per-minute quota."""
+
+    kind: Literal["quota_saturation"] = "quota_saturation"
+    max_share: float = Field(
+        default=0.8, gt=0, le=1, description="0.8 = fire at 80% of the quota in a period."
+    )
+    exhaustion_minutes: int = Field(
+        default=30, ge=1, description="Also fire when the trend reaches the quota this soon..."
+    )
+    min_share: float = Field(
+        default=0.5, ge=0, le=1, description="...from at least this share of the quota."
+    )
+    trend_periods: int = Field(default=6, ge=3, description="Periods behind the trend line.")
+    quota_codes: dict[str, str] = Field(
+        default_factory=dict,
+        description="Model glob to Service Quotas code, where the quota's name does not match.",
+    )
+    quotas_tpm: dict[str, int] = Field(
+        default_factory=dict,
+        description="Model glob to a known tokens-per-minute quota (no Service Quotas call).",
+    )
+
+
+class CacheWasteRule(RuleBase):
+    """Per model and principal: prompt-cache writes that are not read back, in dollars."""
+
+    kind: Literal["cache_waste"] = "cache_waste"
+    window_hours: int = Field(default=24, ge=1, le=24 * 7, description="Usage judged.")
+    min_wasted_usd: float = Field(
+        default=5.0, gt=0, description="Fire when unread cache writes cost at least this."
+    )
+    max_read_ratio: float = Field(
+        default=1.0, gt=0, description="...and written tokens are read back fewer times."
+    )
+    min_write_tokens: int = Field(default=1_000_000, ge=0, description="Else no verdict.")
+    repeat_interval_minutes: int = Field(default=24 * 60, ge=5)
+
+
 Rule = Annotated[
-    LatencySpikeRule | ErrorRateRule | ThrottleRateRule | GuardrailSurgeRule | FeedbackDropRule,
+    LatencySpikeRule
+    | ErrorRateRule
+    | ThrottleRateRule
+    | GuardrailSurgeRule
+    | FeedbackDropRule
+    | QuotaSaturationRule
+    | CacheWasteRule,
     Field(discriminator="kind"),
 ]
 
@@ -169,6 +214,8 @@ RULE_KINDS: tuple[str, ...] = (
     "throttle_rate",
     "guardrail_surge",
     "feedback_drop",
+    "quota_saturation",
+    "cache_waste",
 )
 
 
@@ -179,6 +226,8 @@ def default_rules() -> tuple[Rule, ...]:
         ThrottleRateRule(),
         GuardrailSurgeRule(),
         FeedbackDropRule(),
+        QuotaSaturationRule(),
+        CacheWasteRule(),
     )
 
 

@@ -24,6 +24,7 @@ from bot.adapters.aws.clients import aws_client, use_aws_region
 from bot.adapters.aws.cloudwatch import CloudWatchReader
 from bot.adapters.aws.discovery import Discovery
 from bot.adapters.aws.invocation_logs import LogReader, logging_status
+from bot.adapters.aws.service_quotas import ServiceQuotas
 from bot.adapters.clock import Clock, SystemClock
 from bot.adapters.prices import Pricer
 from bot.adapters.slack.channel import SlackChannel
@@ -41,6 +42,8 @@ from bot.app.poll.budget_check import BudgetCheck, BudgetConfig
 from bot.app.poll.feedback_check import FeedbackCheck
 from bot.app.poll.metric_check import MetricConfig, MetricRulesCheck
 from bot.app.poll.poller import Check, Poller
+from bot.app.poll.quota_check import QuotaCheck, QuotaConfig
+from bot.app.poll.spend_rules_check import SpendRulesCheck, SpendRulesConfig
 from bot.app.ports import Notifier
 from bot.app.spend import report as spend
 from bot.app.spend.estimate import estimated_hours
@@ -174,14 +177,18 @@ def poller(
     sink: Notifier | None = None,
     logs: Any = None,
     bedrock: Any = None,
+    quotas: Any = None,
 ) -> Poller:
     """One poll cycle's checks (metrics, feedback, budgets), the alert store and a notifier."""
     alerts = AlertStore(store or state(settings, at or clock()))
     reader = CloudWatchReader(cloudwatch or client(settings, "cloudwatch"))
+    bedrock = bedrock or client(settings, "bedrock")
     checks: list[Check] = [
         MetricRulesCheck(metric_config(settings), reader, states=DetectorStateStore(alerts.store)),
         FeedbackCheck(settings.active_rules, reader, settings.feedback.namespace),
         budget_check(settings, alerts, reader, logs=logs, bedrock=bedrock),
+        spend_rules_check(settings, alerts, bedrock=bedrock),
+        quota_check(settings, reader, quotas=quotas),
     ]
     return Poller(
         checks,
@@ -191,6 +198,31 @@ def poller(
         severity=settings.severity,
         routes=settings.routing.table(),
     )
+
+
+def quota_check(settings: Settings, reader: CloudWatchReader, *, quotas: Any = None) -> QuotaCheck:
+    """Quota saturation; ``quotas`` is a boto3 ``service-quotas`` client (made here if None)."""
+    region = aws_region()
+    config = QuotaConfig(
+        rules=settings.active_rules,
+        period_seconds=settings.polling.period_seconds,
+        region=region,
+        discovery_ttl=timedelta(minutes=settings.polling.discovery_ttl_minutes),
+    )
+    source = ServiceQuotas(quotas or client(settings, "service-quotas"), region)
+    return QuotaCheck(config, reader, source)
+
+
+def spend_rules_check(
+    settings: Settings, alerts: AlertStore, *, bedrock: Any = None
+) -> SpendRulesCheck:
+    """Rolling budgets and cache waste, judged on the roll-ups the budget check keeps."""
+    config = SpendRulesConfig(
+        rolling=settings.cost.rolling_budgets,
+        rules=settings.active_rules,
+        zone=ZoneInfo(settings.cost.timezone),
+    )
+    return SpendRulesCheck(config, alerts, pricer(settings, bedrock))
 
 
 def pricer(settings: Settings, bedrock: Any = None) -> Pricer:

@@ -19,6 +19,7 @@ from pydantic_settings import NoDecode
 from alarms.access import GUARDED, CommandAccess, command_key
 from alarms.budgets import Budget
 from alarms.pricing import PriceOverride
+from alarms.rolling import RollingBudget
 
 STATISTIC = re.compile(r"^(Average|Sum|Minimum|Maximum|SampleCount|p\d{1,2}(\.\d{1,2})?|p100)$")
 
@@ -199,6 +200,11 @@ class CostSettings(Section):
         description="Per model id or ARN: USD per 1M tokens, or model = base model to price as.",
     )
     budgets: tuple[Budget, ...] = Field(default=(), description="[[budgets]] tables.")
+    rolling_budgets: tuple[RollingBudget, ...] = Field(
+        default=(),
+        description="[[rolling_budgets]] tables: any principal, team or tag value over an "
+        "amount in a rolling window, one alert per key.",
+    )
     daily_budget_usd: Decimal | None = Field(default=None, gt=0, description="Overall, per day.")
     monthly_budget_usd: Decimal | None = Field(
         default=None, gt=0, description="Overall, per month."
@@ -249,6 +255,7 @@ class CostSettings(Section):
         keys = set(self.tag_keys)
         for budget in self.all_budgets:
             keys |= set(budget.tag or {})
+        keys |= {b.key_name for b in self.rolling_budgets if b.per != "principal"}
         return frozenset(keys)
 
 

@@ -3,6 +3,7 @@ answers out to the fake Slack, Converse to the fake bedrock-runtime, metrics int
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -14,7 +15,7 @@ import pytest
 from tests.support.bot_server import BotServer, eventually, running_bot
 from tests.support.fake_bedrock import FakeBedrock, Reply
 from tests.support.fake_slack import FakeSlack, SlackCall
-from tests.support.signing import reaction_event
+from tests.support.signing import block_action, reaction_event
 
 HAIKU = "anthropic.claude-3-5-haiku-20241022-v1:0"
 NOVA = "amazon.nova-lite-v1:0"
@@ -240,3 +241,121 @@ def test_acks_stay_fast_while_slow_asks_are_in_flight(
         assert [r.status for r in replies] == [200] * asks
         assert all("Asking" in r.body for r in replies)
         posts(slack, asks)
+
+
+def view_submission(user: str, channel: str, ts: str, text: str) -> dict[str, Any]:
+    """The ``view_submission`` payload Slack posts when the "other" modal is sent."""
+    return {
+        "type": "view_submission",
+        "team": {"id": "T1", "domain": "test"},
+        "user": {"id": user, "username": user.lower(), "team_id": "T1"},
+        "api_app_id": "A1",
+        "token": "verification-token-unused",
+        "trigger_id": "4.5.6",
+        "view": {
+            "id": "V1",
+            "type": "modal",
+            "callback_id": "feedback_reason_other",
+            "private_metadata": f"{channel}|{ts}",
+            "state": {"values": {"reason_text": {"reason_text_input": {"value": text}}}},
+        },
+    }
+
+
+def reason_count(cloudwatch: Any, model: str, reason: str) -> float:
+    now = datetime.now(UTC)
+    dims = [{"Name": "ModelId", "Value": model}, {"Name": "Reason", "Value": reason}]
+    metric = {
+        "Namespace": "GenAIOps/Feedback",
+        "MetricName": "NegativeFeedbackReason",
+        "Dimensions": dims,
+    }
+    result = cloudwatch.get_metric_data(
+        MetricDataQueries=[
+            {"Id": "q", "MetricStat": {"Metric": metric, "Period": 300, "Stat": "Sum"}}
+        ],
+        StartTime=now - timedelta(hours=1),
+        EndTime=now + timedelta(minutes=5),
+    )
+    return sum(result["MetricDataResults"][0]["Values"])
+
+
+def test_a_thumbs_down_asks_why_and_the_reason_reaches_the_metric_and_the_stats(
+    bot: BotServer, bedrock: FakeBedrock, slack: FakeSlack, cloudwatch: Any
+) -> None:
+    bedrock.reply(HAIKU, Reply(text="Prices are $1 per token.", input_tokens=10, output_tokens=9))
+    ask(bot, "what does haiku cost?")
+    (posted,) = posts(slack, 1)
+    ts = posted.response["ts"]
+    react(bot, ts, "U2", "+1", "Ev1")  # a thumbs up asks nothing
+    react(bot, ts, "U2", "-1", "Ev2")
+    react(bot, ts, "U3", "-1", "Ev3")
+    asked = eventually(
+        lambda: len(slack.of("chat.postEphemeral")) >= 2 and slack.of("chat.postEphemeral")
+    )
+    assert len(asked) == 2
+    assert {(c.args["user"], c.args["channel"]) for c in asked} == {
+        ("U2", CHANNEL),
+        ("U3", CHANNEL),
+    }
+    buttons = [e["text"]["text"] for e in asked[0].args["blocks"][1]["elements"]]
+    assert buttons == ["Wrong", "Incomplete", "Unsafe", "Slow", "Other…"]
+
+    wrong = block_action(
+        "feedback_reason_wrong", value=f"wrong|{CHANNEL}|{ts}", user_id="U2", channel_id=CHANNEL
+    )
+    assert bot.action(wrong).status == 200
+    thanks = eventually(lambda: [c for c in slack.calls if c.method.startswith("/response/")])
+    assert thanks[-1].args["text"] == "Thanks, noted as *Wrong*."
+
+    other = block_action(
+        "feedback_reason_other", value=f"other|{CHANNEL}|{ts}", user_id="U3", channel_id=CHANNEL
+    )
+    assert bot.action(other).status == 200
+    (opened,) = eventually(lambda: slack.of("views.open"))
+    assert opened.args["trigger_id"] == "1.2.3"
+    view = opened.args["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    assert view["callback_id"] == "feedback_reason_other"
+    secret = "it quoted a price list from 2019"
+    assert bot.action(view_submission("U3", CHANNEL, ts, secret)).status == 200
+
+    eventually(
+        lambda: (
+            reason_count(cloudwatch, HAIKU, "wrong") == 1
+            and reason_count(cloudwatch, HAIKU, "other") == 1
+        )
+    )
+    assert secret not in bot.logs()
+
+    # /genai-stats reads up to the current minute, which holds the votes just cast: the same
+    # datapoints a few minutes earlier (as the bot publishes them) are what it shows
+    earlier = datetime.now(UTC) - timedelta(minutes=3)
+    model = [{"Name": "ModelId", "Value": HAIKU}]
+    data = [("Invocations", model, 3.0, "AWS/Bedrock")]
+    data += [("NegativeFeedback", model, 2.0, "GenAIOps/Feedback")]
+    data += [("PositiveFeedback", model, 0.0, "GenAIOps/Feedback")]
+    data += [
+        (
+            "NegativeFeedbackReason",
+            [*model, {"Name": "Reason", "Value": r}],
+            1.0,
+            "GenAIOps/Feedback",
+        )
+        for r in ("wrong", "other")
+    ]
+    for name, dims, value, namespace in data:
+        cloudwatch.put_metric_data(
+            Namespace=namespace,
+            MetricData=[
+                {"MetricName": name, "Dimensions": dims, "Timestamp": earlier, "Value": value}
+            ],
+        )
+    before = len([c for c in slack.calls if c.method.startswith("/response/")])
+    bot.command("/genai-stats", "24h", user_id=ASKER, channel_id=CHANNEL)
+    replies = eventually(
+        lambda: [c for c in slack.calls if c.method.startswith("/response/")][before:],
+        timeout=60,
+    )
+    shown = json.dumps(replies[-1].args["blocks"])
+    assert "why :-1:: other 1, wrong 1" in shown or "why :-1:: wrong 1, other 1" in shown

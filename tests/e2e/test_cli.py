@@ -97,6 +97,8 @@ def test_demo_runs_offline_and_shows_the_alert() -> None:
         in (result.stdout)
     )
     assert "Mostly: ContentPolicy" in result.stdout
+    assert "Quota saturation on anthropic.claude-3-haiku-20240307-v1:0" in result.stdout
+    assert "servicequotas/home/services/bedrock/quotas" in result.stdout
     raised = re.search(r"Poll 1: .* (\d+) alert\(s\) raised", result.stdout)
     # latency, throttling, guardrail, a budget threshold, the unpriced model (+ forecast and
     # burn rate, depending on the time of day)

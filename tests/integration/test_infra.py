@@ -35,6 +35,8 @@ STAR_RESOURCE_OK = {
     "cloudwatch:GetMetricData",
     "cloudwatch:ListMetrics",
     "cloudwatch:PutMetricData",
+    "servicequotas:ListServiceQuotas",  # list actions with no resource types in IAM
+    "servicequotas:ListAWSDefaultServiceQuotas",
     "xray:PutTraceSegments",
     "xray:PutTelemetryRecords",
 }

@@ -143,6 +143,9 @@ def test_burn_rate_names_who_is_burning() -> None:
     [burn] = [e for e in found if e.rule == BURN_RATE]
     assert burn.value == pytest.approx(30.0)  # $30 in the last full hour
     assert burn.details["top principals"].startswith("runaway $30.00 (100%)")
+    # $30 left at $30/h: the money runs out at 13:00, said in the budget's zone
+    assert burn.details["runs_out"] == "at 13:00 UTC"
+    assert "(at 13:00 UTC at this rate)" in burn.summary
     calm = run(budget, steady("1", DAY + timedelta(hours=12)), DAY + timedelta(hours=12))
     assert [e for e in calm if e.rule == BURN_RATE] == []
 

@@ -3,6 +3,10 @@
 Metrics ``PositiveFeedback`` and ``NegativeFeedback`` (unit Count) with exactly one dimension,
 ``ModelId``, in a custom namespace (default ``GenAIOps/Feedback``). A withdrawn vote is a
 datapoint of -1 on the same metric, so the Sum over any window is the net vote count.
+
+Why a vote went down is its own metric, ``NegativeFeedbackReason``, with dimensions
+``ModelId`` and ``Reason`` (wrong, incomplete, unsafe, slow, other): +1 for a reason given,
+-1 for the reason it replaces. The text typed under "other" is never published.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from bot.adapters.aws.errors import AWS_FAILURES, explain
 
 DEFAULT_NAMESPACE = "GenAIOps/Feedback"
 METRICS = ("PositiveFeedback", "NegativeFeedback")
+REASON_METRIC = "NegativeFeedbackReason"
 
 
 def both_metrics(changes: Sequence[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -28,6 +33,15 @@ def both_metrics(changes: Sequence[tuple[str, int]]) -> list[tuple[str, int]]:
 class FeedbackPublisher(Protocol):
     def publish(self, model_id: str, changes: Sequence[tuple[str, int]], at: datetime) -> None:
         """Publish ``(metric, delta)`` pairs for ``model_id``; raises AwsError on failure."""
+
+    def publish_reasons(
+        self, model_id: str, changes: Sequence[tuple[str, int]], at: datetime
+    ) -> None:
+        """Publish ``(reason, delta)`` pairs of ``NegativeFeedbackReason``; AwsError on failure."""
+
+
+def reason_dimensions(model_id: str, reason: str) -> list[dict[str, str]]:
+    return [{"Name": "ModelId", "Value": model_id}, {"Name": "Reason", "Value": reason}]
 
 
 class CloudWatchFeedback:
@@ -50,6 +64,25 @@ class CloudWatchFeedback:
             }
             for metric, delta in both_metrics(changes)
         ]
+        self._put(data)
+
+    def publish_reasons(
+        self, model_id: str, changes: Sequence[tuple[str, int]], at: datetime
+    ) -> None:
+        data = [
+            {
+                "MetricName": REASON_METRIC,
+                "Dimensions": reason_dimensions(model_id, reason),
+                "Timestamp": at,
+                "Value": float(delta),
+                "Unit": "Count",
+            }
+            for reason, delta in changes
+        ]
+        if data:
+            self._put(data)
+
+    def _put(self, data: list[dict[str, Any]]) -> None:
         try:
             self.client.put_metric_data(Namespace=self.namespace, MetricData=data)
         except AWS_FAILURES as exc:
@@ -68,6 +101,28 @@ class EmfFeedback:
         if changes:
             self.stream.write(json.dumps(emf_record(self.namespace, model_id, changes, at)) + "\n")
             self.stream.flush()
+
+    def publish_reasons(
+        self, model_id: str, changes: Sequence[tuple[str, int]], at: datetime
+    ) -> None:
+        for reason, delta in changes:
+            record: dict[str, Any] = {
+                "_aws": {
+                    "Timestamp": int(at.timestamp() * 1000),
+                    "CloudWatchMetrics": [
+                        {
+                            "Namespace": self.namespace,
+                            "Dimensions": [["ModelId", "Reason"]],
+                            "Metrics": [{"Name": REASON_METRIC, "Unit": "Count"}],
+                        }
+                    ],
+                },
+                "ModelId": model_id,
+                "Reason": reason,
+                REASON_METRIC: delta,
+            }
+            self.stream.write(json.dumps(record) + "\n")
+        self.stream.flush()
 
 
 def emf_record(

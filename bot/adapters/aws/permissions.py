@@ -63,6 +63,19 @@ FEATURES: dict[str, Feature] = {
             (Grant(("cloudwatch:ListMetrics", "cloudwatch:GetMetricData")),),
         ),
         Feature(
+            "quotas",
+            "read Bedrock's tokens-per-minute quotas: quota_saturation (without it, set "
+            "quotas_tpm in the rule)",
+            (
+                Grant(
+                    (
+                        "servicequotas:ListServiceQuotas",
+                        "servicequotas:ListAWSDefaultServiceQuotas",
+                    )
+                ),
+            ),
+        ),
+        Feature(
             "cost",
             "read Bedrock invocation logs: budgets, spend, callers and tags",
             (Grant(("logs:FilterLogEvents",), (LOG_GROUP,)),),
@@ -165,7 +178,7 @@ FEATURES: dict[str, Feature] = {
 # Slack secret (and the table: every function keeps state).
 FUNCTIONS: dict[str, tuple[str, ...]] = {
     "SlackRole": ("alerts", "pricing", "ask", "feedback", "state"),
-    "PollerRole": ("alerts", "cost", "pricing", "cost-metric", "state"),
+    "PollerRole": ("alerts", "quotas", "cost", "pricing", "cost-metric", "state"),
     "UsageRole": ("cost-metric", "state"),
 }
 

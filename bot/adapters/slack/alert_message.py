@@ -42,7 +42,14 @@ __all__ = ["SlackMessage", "alert_message", "slack_date", "state_line", "subject
 
 MAX_BLOCKS = 50
 MAX_SUBJECTS = 8  # subjects shown one by one (about 5 blocks each); the rest are counted
-NOUNS = {"model": "models", "guardrail": "guardrails", "budget": "budgets"}
+NOUNS = {
+    "model": "models",
+    "guardrail": "guardrails",
+    "budget": "budgets",
+    "budget_rolling": "spenders",
+    "cache_waste": "principals",
+    "quota_saturation": "models",
+}
 
 
 @dataclass(frozen=True)

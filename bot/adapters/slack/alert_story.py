@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from alarms.model import Alert, AlertState
+from bot.adapters.slack import usage_story
 from bot.adapters.slack.figures import (
     RULE_METRICS,
     count,
@@ -27,6 +28,8 @@ TOP = (("top models", "Top models"), ("top principals", "Top principals"), ("top
 
 def subject_key(alert: Alert) -> str:
     """What the alert is about: a model, a guardrail (and version) or a budget."""
+    if alert.rule in usage_story.RULES:
+        return usage_story.subject_key(alert)
     if "guardrail" in alert.labels:
         return f"guardrail {alert.labels['guardrail']} {alert.labels.get('version', '')}"
     if "budget" in alert.labels:
@@ -36,6 +39,8 @@ def subject_key(alert: Alert) -> str:
 
 def subject_name(alert: Alert, style: MessageStyle) -> str:
     """The subject as people name it (plain text, not escaped)."""
+    if alert.rule in usage_story.RULES and usage_story.subject_name(alert):
+        return usage_story.subject_name(alert)
     if "guardrail" in alert.labels:
         short = alert.labels["guardrail"].rsplit("/", 1)[-1]
         version = alert.labels.get("version")
@@ -59,6 +64,8 @@ def measured(alert: Alert, style: MessageStyle) -> str:
 
 def sentence(alert: Alert, style: MessageStyle) -> str:
     """The headline sentence (mrkdwn): what, on what, how much, against what is usual."""
+    if alert.rule in usage_story.RULES:
+        return usage_story.sentence(alert)
     if alert.state is AlertState.RESOLVED:
         return resolved_sentence(alert, style)
     who = f"*{escape(subject_name(alert, style))}*"
@@ -111,10 +118,11 @@ def _budget_sentence(alert: Alert, who: str) -> str:
     if alert.rule == "budget_threshold":
         level = alert.labels.get("threshold", "?")
         return f"Budget {who} crossed *{level}%*: {value} of {amount}."
+    runout = f" At this rate it runs out {escape(d['runs_out'])}." if d.get("runs_out") else ""
     if alert.rule == "budget_forecast":
         return (
             f"Budget {who} is on course for {value} by the end of the {_period(alert)}, over "
-            f"its {amount} ({_usd(d.get('spent_usd'))} spent so far)."
+            f"its {amount} ({_usd(d.get('spent_usd'))} spent so far).{runout}"
         )
     left = float(d.get("left_usd") or 0)
     hours = "now"
@@ -122,12 +130,14 @@ def _budget_sentence(alert: Alert, who: str) -> str:
         span = left / alert.value
         hours = f"in about {span * 60:.0f} min" if span < 1 else f"in about {span:.1f} h"
     left_text = _usd(d.get("left_usd"))
+    if runout:
+        hours += f" ({escape(d['runs_out'])})"
     return f"Budget {who} is spending {value}: the {left_text} left of {amount} runs out {hours}."
 
 
 def row(alert: Alert, style: MessageStyle) -> str:
     """One line naming the metric, for a subject with several alerts."""
-    if alert.rule in BUDGET_RULES or alert.rule in ("unpriced_model", "feedback_drop"):
+    if alert.rule in (*BUDGET_RULES, *usage_story.RULES, "unpriced_model", "feedback_drop"):
         return sentence(alert, style)
     parts = [f"*{measured(alert, style)}* {figure(alert.value, alert.unit)}"]
     if alert.baseline is not None:
@@ -170,6 +180,8 @@ def _clock_time(iso: str | None) -> str:
 def facts(alert: Alert, style: MessageStyle) -> list[tuple[str, str]]:
     """Labelled facts in words and units, for the message's fields."""
     d = alert.details
+    if alert.rule in usage_story.RULES:
+        return usage_story.facts(alert)
     if alert.rule in BUDGET_RULES:
         rows = [
             ("Spent so far", _usd(d.get("spent_usd"))),

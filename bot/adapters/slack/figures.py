@@ -15,6 +15,7 @@ METRICS = {
     "spend": "Spend",
     "forecast spend": "Forecast spend",
     "spend rate": "Spend rate",
+    "rolling spend": "Rolling spend",
 }
 RULE_METRICS = {
     "latency_spike": "InvocationLatency",
@@ -26,6 +27,9 @@ RULE_METRICS = {
     "budget_forecast": "forecast spend",
     "budget_burn_rate": "spend rate",
     "unpriced_model": "Unpriced calls",
+    "budget_rolling": "rolling spend",
+    "cache_waste": "Unread cache writes",
+    "quota_saturation": "Tokens-per-minute quota",
 }
 
 

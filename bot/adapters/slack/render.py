@@ -17,6 +17,9 @@ RULE_TITLES = {
     "budget_forecast": "Budget forecast",
     "budget_burn_rate": "Spend burn rate",
     "unpriced_model": "Unpriced model",
+    "budget_rolling": "Rolling budget",
+    "cache_waste": "Cache waste",
+    "quota_saturation": "Quota saturation",
 }
 HEADER_LIMIT = 150
 SECTION_LIMIT = 3000

@@ -109,6 +109,9 @@ def fields(report: StatsReport) -> list[str]:
             f":+1: {totals.positive} · :-1: {totals.negative} "
             f"({(totals.positive_share or 0):.0%} positive)"
         )
+        why = report.reasons
+        if why:
+            feedback += "\nwhy :-1:: " + ", ".join(f"{escape(r)} {n}" for r, n in why.items())
     return [
         f"*Invocations*\n{calls}",
         f"*Spend*\n{spend}",

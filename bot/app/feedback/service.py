@@ -11,6 +11,7 @@ from alarms.feedback import Sentiment, deltas
 from bot.adapters.aws.errors import AwsError
 from bot.adapters.aws.feedback_metrics import FeedbackPublisher
 from bot.adapters.store.ask_ledger import AskLedger, VoteChange
+from bot.adapters.store.feedback_reasons import REASONS, FeedbackReasons
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +27,10 @@ class FeedbackService:
         ledger: AskLedger,
         publisher: FeedbackPublisher,
         emoji: Mapping[str, Sentiment],
+        reasons: FeedbackReasons | None = None,
     ) -> None:
         self.ledger = ledger
+        self.reasons = reasons or FeedbackReasons(ledger.store)
         self.publisher = publisher
         self.emoji = dict(emoji)
 
@@ -62,3 +65,25 @@ class FeedbackService:
                 extra={"model": record.model_id, "before": change.before, "after": change.after},
             )
         return change
+
+    def record_reason(
+        self, channel: str, ts: str, user: str, reason: str, text: str, now: datetime
+    ) -> str:
+        """Record why ``user`` voted an answer down; returns the model id it concerns.
+
+        The reason becomes a ``NegativeFeedbackReason`` datapoint (and replaces the user's
+        earlier reason on the same answer); ``text`` is stored, never logged or published.
+        Raises ValueError for an unknown reason or answer, AwsError when publishing fails.
+        """
+        if reason not in REASONS:
+            raise ValueError(f"unknown feedback reason {reason!r}")
+        record = self.ledger.find(channel, ts)
+        if record is None:
+            raise ValueError("that answer is no longer known (older than 90 days?)")
+        before = self.reasons.record(channel, ts, user, record.model_id, reason, text, now)
+        changes = [] if before == reason else [(reason, 1)]
+        if before and before != reason and before in REASONS:
+            changes.insert(0, (before, -1))
+        self.publisher.publish_reasons(record.model_id, changes, now)
+        log.info("feedback reason", extra={"model": record.model_id, "reason": reason})
+        return record.model_id

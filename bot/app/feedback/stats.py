@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from alarms.feedback import FeedbackTotals
 from alarms.model import SeriesKey
 from bot.adapters.aws.cloudwatch import CloudWatchReader
-from bot.adapters.aws.feedback_metrics import DEFAULT_NAMESPACE, METRICS
+from bot.adapters.aws.feedback_metrics import DEFAULT_NAMESPACE, METRICS, REASON_METRIC
 
 
 def period_for(window: timedelta) -> int:
@@ -60,3 +60,36 @@ def feedback_by_model(
         )
         for model in models
     }
+
+
+def reasons_by_model(
+    reader: CloudWatchReader,
+    start: datetime,
+    end: datetime,
+    namespace: str = DEFAULT_NAMESPACE,
+) -> dict[str, dict[str, int]]:
+    """Net count of each 👎 reason per model id in [start, end) (``NegativeFeedbackReason``
+    by ``ModelId`` and ``Reason``); reasons at zero or below are left out."""
+    series = [
+        dict(dims)
+        for dims in reader.list_dimensions(namespace, REASON_METRIC)
+        if {name for name, _ in dims} == {"ModelId", "Reason"}
+    ]
+    keys = {
+        (d["ModelId"], d["Reason"]): SeriesKey(
+            namespace=namespace,
+            metric=REASON_METRIC,
+            dimensions=tuple((n, d[n]) for n in ("ModelId", "Reason")),
+            stat="Sum",
+        )
+        for d in series
+    }
+    if not keys:
+        return {}
+    data = reader.fetch(list(keys.values()), start, end, period_for(end - start))
+    found: dict[str, dict[str, int]] = {}
+    for (model, reason), key in keys.items():
+        net = round(sum(point.value for point in data[key].points))
+        if net > 0:
+            found.setdefault(model, {})[reason] = net
+    return found

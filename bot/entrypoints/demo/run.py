@@ -19,6 +19,7 @@ from bot.config.settings import Settings
 from bot.entrypoints.demo.embedded_aws import embedded_aws
 from bot.entrypoints.demo.seed import DEMO_FLEET, Incident, seed_fleet
 from bot.entrypoints.demo.seed_guardrails import GuardrailProfile, GuardrailSurge, seed_guardrails
+from bot.entrypoints.demo.seed_quota import QUOTA_MODEL, seed_quota_use, with_demo_quota
 from bot.entrypoints.demo.story import NEXT_STEPS, ask_and_vote, resolution, stats_table
 from bot.entrypoints.demo.usage import seed_usage, with_demo_budget
 from bot.entrypoints.digest import run_digest
@@ -86,11 +87,14 @@ def run_demo(settings: Settings, out: TextIO, clock: Clock) -> int:
             hours=3,  # moto lists multi-dimension metrics once per datapoint: keep it short
             period_seconds=settings.polling.period_seconds,
         )
+        written += seed_quota_use(cloudwatch, end, settings.polling.period_seconds)
+        settings = with_demo_quota(settings)
         say(
             f"Seeded 24h of Bedrock metrics for {len(DEMO_FLEET)} models and 3h for "
             f"{len(DEMO_GUARDRAILS)} guardrails ({written:,} datapoints); in the last 30 minutes:"
-            f" a latency spike on {SPIKE_MODEL}, throttling on {THROTTLED_MODEL}, and a"
-            " guardrail intervening on a third of the support bot's inputs.\n"
+            f" a latency spike on {SPIKE_MODEL}, throttling on {THROTTLED_MODEL}, a"
+            " guardrail intervening on a third of the support bot's inputs, and"
+            f" {QUOTA_MODEL} climbing toward its tokens-per-minute quota.\n"
         )
         say(f"Alerts go to {where}.\n\n")
         # invocation logs, a budget, the spend report
@@ -105,8 +109,15 @@ def run_demo(settings: Settings, out: TextIO, clock: Clock) -> int:
         )
         store = SqliteStore(str(Path(tmp) / "state.db"), clock)
         sink = None if slack else bootstrap.TerminalNotifier(out, settings.routing.table())
+        quotas = boto3.client("service-quotas", endpoint_url=endpoint)
         poller = bootstrap.poller(
-            settings, store=store, cloudwatch=cloudwatch, sink=sink, logs=logs, bedrock=bedrock
+            settings,
+            store=store,
+            cloudwatch=cloudwatch,
+            sink=sink,
+            logs=logs,
+            bedrock=bedrock,
+            quotas=quotas,
         )
         say("1. Alerts (poll 1):\n\n")
         first = poller.run_once(now)

@@ -1,13 +1,19 @@
-"""``reaction_added`` / ``reaction_removed`` on /genai-ask answers: votes and metrics."""
+"""``reaction_added`` / ``reaction_removed`` on /genai-ask answers: votes and metrics; after a
+👎, an ephemeral "why?" to the voter, whose choice (or "other" text, via a modal) is recorded.
+"""
 
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
-from slack_bolt import App, BoltContext
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.adapters.aws.errors import AwsError
+from bot.adapters.slack import feedback_reason as ui
 from bot.adapters.store import StoreError
 from bot.entrypoints.slack.services import Services
 
@@ -15,14 +21,38 @@ log = logging.getLogger(__name__)
 
 
 def register(app: App, services: Services) -> None:
-    """Adds the two reaction listeners."""
+    """Adds the two reaction listeners, the reason buttons and the "other" modal."""
     feedback = services.feedback
 
     def handle(event: dict[str, Any], context: BoltContext, added: bool) -> None:
         try:
-            feedback.on_reaction(event, added, context.bot_user_id, services.clock.now())
+            change = feedback.on_reaction(event, added, context.bot_user_id, services.clock.now())
         except (AwsError, StoreError) as exc:
             log.warning("feedback not counted", extra={"reason": str(exc)})
+            return
+        if added and change and change.after == "negative" and change.before != "negative":
+            ask_why(event)
+
+    def ask_why(event: dict[str, Any]) -> None:
+        item = event.get("item") or {}
+        channel, ts = str(item.get("channel", "")), str(item.get("ts", ""))
+        try:
+            services.slack.chat_postEphemeral(
+                channel=channel, user=str(event["user"]), **ui.reason_choice(channel, ts)
+            )
+        except SlackApiError as exc:
+            log.info("feedback reason not asked", extra={"reason": exc.response.get("error")})
+
+    def record(body: dict[str, Any], reason: str, channel: str, ts: str, text: str) -> str:
+        user = str((body.get("user") or {}).get("id", ""))
+        try:
+            feedback.record_reason(channel, ts, user, reason, text, services.clock.now())
+        except ValueError as exc:
+            return f"Not recorded: {exc}."
+        except (AwsError, StoreError) as exc:
+            log.warning("feedback reason not recorded", extra={"reason": str(exc)})
+            return "Not recorded: the bot could not save it just now; please try again."
+        return ui.thanks(reason)
 
     @app.event("reaction_added")
     def reaction_added(event: dict[str, Any], context: BoltContext) -> None:
@@ -31,3 +61,23 @@ def register(app: App, services: Services) -> None:
     @app.event("reaction_removed")
     def reaction_removed(event: dict[str, Any], context: BoltContext) -> None:
         handle(event, context, added=False)
+
+    @app.action(re.compile(f"^{ui.REASON_ACTION}_"))
+    def reason_clicked(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        parsed = ui.parse_value(str(body["actions"][0].get("value", "")))
+        if parsed is None:
+            return
+        reason, channel, ts = parsed
+        if reason == "other":
+            client.views_open(trigger_id=body["trigger_id"], view=ui.other_modal(channel, ts))
+            return
+        respond(text=record(body, reason, channel, ts, ""), replace_original=True)
+
+    @app.view(ui.OTHER_VIEW)
+    def other_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        ack()
+        channel, _, ts = str(view.get("private_metadata", "")).partition("|")
+        values = (view.get("state") or {}).get("values") or {}
+        text = str(((values.get(ui.TEXT_BLOCK) or {}).get(ui.TEXT_ACTION) or {}).get("value") or "")
+        record(body, "other", channel, ts, text)

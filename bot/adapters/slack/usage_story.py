@@ -1,0 +1,73 @@
+"""Words for the usage alerts: rolling budgets, cache waste and quota saturation.
+
+Their summaries are written by the domain with the figures in them; here they are escaped
+(principals, tag values and model ids are text from outside) and their facts labelled.
+"""
+
+from __future__ import annotations
+
+from alarms.model import Alert
+from bot.adapters.slack.mrkdwn import escape
+
+RULES = ("budget_rolling", "cache_waste", "quota_saturation")
+FACTS = {
+    "budget_rolling": (
+        ("spent_usd", "Spent in window", "$"),
+        ("amount_usd", "Limit", "$"),
+        ("window", "Window", ""),
+        ("rate_usd_per_hour", "Rate now", "$/h"),
+        ("runs_out", "Reaches the limit", ""),
+    ),
+    "cache_waste": (
+        ("wasted_usd", "Unread writes cost", "$"),
+        ("cache_write_usd", "All cache writes", "$"),
+        ("cache_write_tokens", "Written tokens", ""),
+        ("cache_read_tokens", "Read tokens", ""),
+        ("read_ratio", "Read back", "x"),
+        ("window", "Window", ""),
+    ),
+    "quota_saturation": (
+        ("usage_tpm", "Tokens/min now", ""),
+        ("quota_tpm", "Quota", ""),
+        ("minutes_to_quota", "Reaches quota in", "min"),
+        ("quota", "Quota name", ""),
+        ("trend", "Trend", ""),
+    ),
+}
+
+
+def subject_key(alert: Alert) -> str:
+    """One subject per key: each principal, team or model-and-principal is its own message."""
+    keys = ",".join(f"{k}={v}" for k, v in sorted(alert.labels.items()))
+    return f"{alert.rule} {keys}"
+
+
+def subject_name(alert: Alert) -> str:
+    """Who or what spent; empty for a model (the usual model naming applies)."""
+    if alert.rule == "budget_rolling":
+        return alert.details.get("scope") or alert.labels.get("budget", "")
+    if alert.rule == "cache_waste":
+        return f"{alert.labels.get('principal', '?')} on {alert.labels.get('model', '?')}"
+    return ""  # a model: named as every model alert names it
+
+
+def sentence(alert: Alert) -> str:
+    return escape(alert.summary.rstrip(".")) + "."
+
+
+def facts(alert: Alert) -> list[tuple[str, str]]:
+    rows = []
+    for key, title, unit in FACTS.get(alert.rule, ()):
+        value = alert.details.get(key)
+        if not value:
+            continue
+        text = escape(value)
+        if unit == "$":
+            text = f"${text}"
+        elif unit:
+            text = f"{text}{'' if unit == 'x' else ' '}{unit}"
+        rows.append((title, text))
+    link = alert.details.get("increase")
+    if link:
+        rows.append(("Ask for more", f"<{link}|Service Quotas: request an increase>"))
+    return rows
