@@ -93,6 +93,19 @@ class LatencySpikeRule(RuleBase, MOfN):
         description="A profile is used when it narrows the spread of the calm values to "
         "this share of the simpler baseline's or less.",
     )
+    drop_margin: float | None = Field(
+        default=0.5,
+        gt=0,
+        le=1,
+        description="A fall below usual x (1 - this) pages too, as a latency drop (calls "
+        "failing fast, or a route bypassing the model); unset: only rises page.",
+    )
+    spike_margins: float | None = Field(
+        default=None,
+        ge=1,
+        description="One period above usual by this many margins pages at once, without "
+        "waiting for the M of N; unset: always wait.",
+    )
 
 
 class FeedbackDropRule(RuleBase):
