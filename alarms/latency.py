@@ -18,7 +18,7 @@ from alarms.rules import LatencySpikeRule
 TREND_POINTS = 24  # two hours of 5-minute periods on the alert's sparkline
 DROP_MEANING = (
     "latency fell well below usual: calls may be failing fast, or a route may be "
-    "bypassing the model (turn off with drop_margin unset)"
+    "bypassing the model (page_on_drops = false turns this off)"
 )
 REFERENCE_PERIOD = 300  # the M of N and K calm counts are 5-minute periods
 
@@ -57,7 +57,7 @@ def settings_for(rule: LatencySpikeRule) -> BaselineSettings:
         breach_periods=rule.breach_periods,
         eval_periods=rule.eval_periods,
         calm_to_reset=rule.resolve_periods,
-        drop=rule.drop_margin,
+        drop=rule.drop_margin if rule.page_on_drops else None,
         spike_margins=rule.spike_margins,
     )
 

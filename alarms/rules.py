@@ -93,12 +93,13 @@ class LatencySpikeRule(RuleBase, MOfN):
         description="A profile is used when it narrows the spread of the calm values to "
         "this share of the simpler baseline's or less.",
     )
-    drop_margin: float | None = Field(
-        default=0.5,
-        gt=0,
-        le=1,
-        description="A fall below usual x (1 - this) pages too, as a latency drop (calls "
-        "failing fast, or a route bypassing the model); unset: only rises page.",
+    page_on_drops: bool = Field(
+        default=True,
+        description="A sudden lasting fall of latency pages too, as a drop (calls failing "
+        "fast, or a route bypassing the model); false: only rises page.",
+    )
+    drop_margin: float = Field(
+        default=0.5, gt=0, le=1, description="A drop is a fall below usual x (1 - this)."
     )
     spike_margins: float | None = Field(
         default=None,

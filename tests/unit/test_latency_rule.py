@@ -124,7 +124,7 @@ def test_a_drop_inside_the_margin_is_normal() -> None:
 
 
 def test_drops_can_be_turned_off() -> None:
-    rule = LatencySpikeRule(drop_margin=None)
+    rule = LatencySpikeRule(page_on_drops=False)
     result = run([*CALM, 300, 280, 310], rule=rule)
     assert result.firing is False
     assert "drop" not in result.details
