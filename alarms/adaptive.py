@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from statistics import median
 
-from alarms.baseline import median_and_mad
+from alarms.baseline import median_and_mad, median_and_mad_sorted
 from alarms.baseline_state import BaselineSettings, BaselineState, Sample
+from alarms.bounds import bounds
 from alarms.level_shift import hold, note, track_shift
 from alarms.periods import PeriodVerdict, Verdict
 from alarms.profile import WEEK_HOURS, Shape, describe, hour_of, usual_at, weighted_median
@@ -59,15 +61,14 @@ def _step(
         return PeriodVerdict(sample.timestamp, Verdict.MISSING, sample.value)
     shape = _best_shape(s, st, usuals)
     usual = usuals[shape]
-    widen = _widening(st, sample.weight)
-    spread = st.spreads.get(shape, 0.0) * widen
-    tail = st.tails.get(shape, 0.0) * widen
-    margin = max(s.relative * abs(usual), s.absolute, s.mad_multiplier * spread, tail)
-    threshold = max(s.floor, usual + margin)
-    lower = max(s.floor, usual + s.hysteresis * margin)
-    if s.ceiling is not None:
-        threshold, lower = min(threshold, s.ceiling), min(lower, s.ceiling)
-    breach = hold(s, st, sample.value > threshold, sample.value > lower)
+    lines = bounds(s, st, shape, usual, _widening(st, sample.weight))
+    breach = hold(
+        s,
+        st,
+        lines.crossed(sample.value),
+        lines.beyond_lower(sample.value),
+        lines.severe(sample.value),
+    )
     if not breach:
         _remember(s, st, sample, usuals)
     _observe(s, st, sample.value, usuals)
@@ -77,10 +78,12 @@ def _step(
         sample.timestamp,
         Verdict.BREACH if breach else Verdict.OK,
         sample.value,
-        threshold,
+        lines.threshold,
         usual,
         usual=describe(shape, epoch, len(st.recent) * period / 3600),
         note=note(s, st, epoch),
+        drop=breach and sample.value < usual,
+        severe=breach and lines.severe(sample.value),
     )
 
 
@@ -96,9 +99,10 @@ def _close_hour(s: BaselineSettings, st: BaselineState, hour: int) -> None:
 def _refresh_spreads(s: BaselineSettings, st: BaselineState) -> None:
     for shape, residuals in st.residuals.items():
         if len(residuals) >= s.baseline_periods // 2:
-            centre, st.spreads[shape] = median_and_mad(residuals)
             ranked = sorted(residuals)
+            centre, st.spreads[shape] = median_and_mad_sorted(ranked)
             st.tails[shape] = ranked[int(s.tail_quantile * (len(ranked) - 1))] - centre
+            st.floors[shape] = centre - ranked[int((1 - s.tail_quantile) * (len(ranked) - 1))]
     if st.recent:
         st.spreads[Shape.FLAT] = median_and_mad(st.recent)[1]
 
@@ -106,10 +110,10 @@ def _refresh_spreads(s: BaselineSettings, st: BaselineState) -> None:
 def _usuals(s: BaselineSettings, st: BaselineState, hour: int) -> dict[Shape, float]:
     usuals: dict[Shape, float] = {}
     if len(st.recent) >= s.min_periods:
-        centre, spread = median_and_mad(st.recent)
-        usuals[Shape.FLAT] = centre
         if len(st.recent) < s.baseline_periods:  # a young baseline learns every period
-            st.spreads[Shape.FLAT] = spread
+            usuals[Shape.FLAT], st.spreads[Shape.FLAT] = median_and_mad(st.recent)
+        else:
+            usuals[Shape.FLAT] = median(st.recent)
     for shape, depth in ((Shape.DAILY, s.profile_days), (Shape.WEEKLY, s.profile_weeks)):
         found = usual_at(st.hours, hour, shape, depth, min_samples=2)
         if found is not None:

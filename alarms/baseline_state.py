@@ -29,6 +29,8 @@ class BaselineSettings(Frozen):
     profile_gain: float = 0.8
     tail_quantile: float = 0.99  # the margin also clears this quantile of recent residuals
     tail_periods: int = 2016
+    drop: float | None = 0.5  # a fall below usual x (1 - this) breaches too; None: rises only
+    spike_margins: float | None = None  # one period this many margins above usual is severe
     breach_periods: int = 3  # hysteresis holds once this many of
     eval_periods: int = 5  # the last ``eval_periods`` crossed the threshold
     calm_to_reset: int = 3  # ...until this many periods in a row are below the lower one
@@ -47,6 +49,7 @@ class BaselineState(BaseModel):
     residuals: dict[Shape, list[float]] = Field(default_factory=dict)
     spreads: dict[Shape, float] = Field(default_factory=dict)  # refreshed each hour
     tails: dict[Shape, float] = Field(default_factory=dict)  # refreshed each hour
+    floors: dict[Shape, float] = Field(default_factory=dict)  # the low tail, each hour
     crossed: list[bool] = Field(default_factory=list)  # the last periods above threshold
     holding: bool = False  # breaching on the lower threshold (hysteresis)
     hold_calm: int = 0  # periods in a row below the lower threshold while holding

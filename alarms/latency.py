@@ -16,6 +16,10 @@ from alarms.periods import PeriodVerdict, Verdict, replay
 from alarms.rules import LatencySpikeRule
 
 TREND_POINTS = 24  # two hours of 5-minute periods on the alert's sparkline
+DROP_MEANING = (
+    "latency fell well below usual: calls may be failing fast, or a route may be "
+    "bypassing the model (page_on_drops = false turns this off)"
+)
 REFERENCE_PERIOD = 300  # the M of N and K calm counts are 5-minute periods
 
 
@@ -53,6 +57,8 @@ def settings_for(rule: LatencySpikeRule) -> BaselineSettings:
         breach_periods=rule.breach_periods,
         eval_periods=rule.eval_periods,
         calm_to_reset=rule.resolve_periods,
+        drop=rule.drop_margin if rule.page_on_drops else None,
+        spike_margins=rule.spike_margins,
     )
 
 
@@ -130,6 +136,8 @@ def evaluation_of(
     value = last.value or 0.0
     baseline = last.baseline
     ratio = f"{value / baseline:.1f}x usual" if baseline else "no baseline yet"
+    if final.firing and last.drop:
+        ratio += ", a drop"
     details = {
         "metric": rule.metric,
         "period_seconds": str(period_seconds),
@@ -140,6 +148,8 @@ def evaluation_of(
         details["usual"] = f"{last.usual}: {baseline:,.0f} ms"
     if last.note:
         details["level_shift"] = last.note
+    if final.firing and last.drop:
+        details["drop"] = DROP_MEANING
     return Evaluation(
         rule=rule.kind,
         labels=labels,

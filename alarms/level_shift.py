@@ -10,13 +10,16 @@ from alarms.baseline_state import BaselineSettings, BaselineState
 NOTE_HOURS = 24  # how long verdicts mention an accepted level shift
 
 
-def hold(s: BaselineSettings, st: BaselineState, crossed: bool, above_lower: bool) -> bool:
-    """Breach above the threshold; once ``breach_periods`` of the last ``eval_periods``
-    did, keep breaching above the lower threshold until ``calm_to_reset`` periods are not."""
+def hold(
+    s: BaselineSettings, st: BaselineState, crossed: bool, above_lower: bool, severe: bool = False
+) -> bool:
+    """Breach beyond the threshold; once ``breach_periods`` of the last ``eval_periods``
+    did (or one severe breach), keep breaching beyond the lower threshold until
+    ``calm_to_reset`` periods are not."""
     st.crossed = (
         [*st.crossed[-(s.eval_periods - 1) :], crossed] if s.eval_periods > 1 else [crossed]
     )
-    if sum(st.crossed) >= s.breach_periods:
+    if sum(st.crossed) >= s.breach_periods or (crossed and severe):
         st.holding = True
     if not st.holding:
         return crossed

@@ -26,6 +26,8 @@ class PeriodVerdict:
     baseline: float | None = None
     usual: str = ""  # what the baseline means here, e.g. "usual for Monday 14:00"
     note: str = ""  # anything else the rule wants said, e.g. an accepted level shift
+    drop: bool = False  # a breach below usual rather than above it
+    severe: bool = False  # a breach so far beyond the margin that it fires on its own
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,8 +41,8 @@ class PeriodState:
 def replay(verdicts: Iterable[PeriodVerdict], policy: MOfN) -> list[PeriodState]:
     """Walk the verdicts in time order and report, per period, whether the alert fires.
 
-    Missing periods neither breach nor calm: they are skipped, so a gap in traffic can
-    neither raise nor clear an alert.
+    A severe breach fires at once. Missing periods neither breach nor calm: they are
+    skipped, so a gap in traffic can neither raise nor clear an alert.
     """
     recent: deque[bool] = deque(maxlen=policy.eval_periods)
     firing = False
@@ -53,7 +55,8 @@ def replay(verdicts: Iterable[PeriodVerdict], policy: MOfN) -> list[PeriodState]
             breached = item.verdict is Verdict.BREACH
             recent.append(breached)
             calm_run = 0 if breached else calm_run + 1
-            if not firing and sum(recent) >= policy.breach_periods:
+            enough = sum(recent) >= policy.breach_periods or (breached and item.severe)
+            if not firing and enough:
                 firing, onset, since = True, True, item.timestamp
             elif firing and calm_run >= policy.resolve_periods:
                 firing, since = False, None

@@ -93,6 +93,20 @@ class LatencySpikeRule(RuleBase, MOfN):
         description="A profile is used when it narrows the spread of the calm values to "
         "this share of the simpler baseline's or less.",
     )
+    page_on_drops: bool = Field(
+        default=True,
+        description="A sudden lasting fall of latency pages too, as a drop (calls failing "
+        "fast, or a route bypassing the model); false: only rises page.",
+    )
+    drop_margin: float = Field(
+        default=0.5, gt=0, le=1, description="A drop is a fall below usual x (1 - this)."
+    )
+    spike_margins: float | None = Field(
+        default=None,
+        ge=1,
+        description="One period above usual by this many margins pages at once, without "
+        "waiting for the M of N; unset: always wait.",
+    )
 
 
 class FeedbackDropRule(RuleBase):

@@ -132,3 +132,25 @@ def test_uneven_steps_are_judged_in_time_not_rows() -> None:
     judged = latency.verdicts(rule, steady + shifted, None, 300)
     accepted = next(v for v in judged if v.note)
     assert accepted.timestamp - shifted[0].timestamp == timedelta(hours=1)
+
+
+def test_a_lasting_drop_pages_once_and_is_accepted_like_a_rise() -> None:
+    rule = LatencySpikeRule(accept_shift_after_minutes=120)
+    values = calm(DAY) + calm(DAY, seed=5, level=300)
+    judged = latency.verdicts(rule, points(values), None)
+    states = replay(judged, rule)
+    assert sum(s.onset for s in states) == 1
+    assert judged[DAY + 2].drop and judged[DAY + 2].verdict == "breach"
+    accepted = next(v for v in judged if v.note)
+    assert "accepted as the new normal" in accepted.note
+    assert judged[-1].baseline == pytest.approx(300, rel=0.05)
+    assert not states[-1].firing
+
+
+def test_the_saved_state_stays_compact_and_round_trips() -> None:
+    values = with_spike(daily(8 * DAY), 7 * DAY, 12, 0.2)
+    _, state = latency.judge(RULE, None, points(values), None)
+    text = state.model_dump_json()
+    assert BaselineState.model_validate_json(text) == state
+    assert 0 < len(state.floors) <= len(state.residuals)  # one low tail per shape
+    assert len(text) < 200_000  # well under a DynamoDB item's 400 KB

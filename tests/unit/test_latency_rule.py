@@ -110,3 +110,38 @@ def test_one_slow_hour_of_an_hourly_series_fires() -> None:
     assert result.firing is False  # no traffic: no verdict
     calls = {p.timestamp: 100.0 for p in [*hourly, spike]}
     assert latency.evaluate(RULE, "m", [*hourly, spike], calls, 3600).firing is True
+
+
+def test_a_sudden_lasting_drop_pages_and_says_it_is_a_drop() -> None:
+    result = run([*CALM, 300, 280, 310])
+    assert result.firing is True
+    assert "0.3x usual, a drop" in result.summary
+    assert "failing fast" in result.details["drop"]
+
+
+def test_a_drop_inside_the_margin_is_normal() -> None:
+    assert run([*CALM, 600, 620, 610, 590]).firing is False
+
+
+def test_drops_can_be_turned_off() -> None:
+    rule = LatencySpikeRule(page_on_drops=False)
+    result = run([*CALM, 300, 280, 310], rule=rule)
+    assert result.firing is False
+    assert "drop" not in result.details
+
+
+def test_a_rise_is_not_called_a_drop() -> None:
+    result = run([*CALM, 2600, 2700, 2650])
+    assert "drop" not in result.details
+    assert "a drop" not in result.summary
+
+
+@pytest.mark.parametrize(
+    ("spike_margins", "firing"), [(None, False), (3.0, True)], ids=["default", "severe"]
+)
+def test_one_severe_period_pages_at_once_only_when_asked(
+    spike_margins: float | None, firing: bool
+) -> None:
+    rule = LatencySpikeRule(spike_margins=spike_margins)
+    assert run([*CALM, 5000], rule=rule).firing is firing
+    assert run([*CALM, 2000], rule=rule).firing is False  # one margin and a bit: waits
