@@ -98,17 +98,24 @@ class Rollup:
     tag_principal: dict[str, Tally] = field(default_factory=dict)
 
     def add(self, record: UsageRecord, usd: Decimal | None, tag_keys: frozenset[str]) -> None:
-        model, principal = record.base_model, record.principal
-        self.total.add(record, usd)
-        _slot(self.models, model).add(record, usd)
-        _slot(self.principals, principal).add(record, usd)
-        _slot(self.model_principal, model + PAIR + principal).add(record, usd)
-        for key, value in record.tags.items():
-            if key in tag_keys:
-                tag = f"{key}={value}"
-                _slot(self.tags, tag).add(record, usd)
-                _slot(self.tag_model, tag + PAIR + model).add(record, usd)
-                _slot(self.tag_principal, tag + PAIR + principal).add(record, usd)
+        tally = Tally()
+        tally.add(record, usd)
+        tags = [(key, value) for key, value in record.tags.items() if key in tag_keys]
+        self.add_tally(record.base_model, record.principal, tags, tally)
+
+    def add_tally(
+        self, model: str, principal: str, tags: Iterable[tuple[str, str]], tally: Tally
+    ) -> None:
+        """Add calls already summed (one model, caller and set of tags) to every slice."""
+        self.total.merge(tally)
+        _slot(self.models, model).merge(tally)
+        _slot(self.principals, principal).merge(tally)
+        _slot(self.model_principal, model + PAIR + principal).merge(tally)
+        for key, value in tags:
+            tag = f"{key}={value}"
+            _slot(self.tags, tag).merge(tally)
+            _slot(self.tag_model, tag + PAIR + model).merge(tally)
+            _slot(self.tag_principal, tag + PAIR + principal).merge(tally)
 
     def merge(self, other: Rollup) -> None:
         self.total.merge(other.total)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from alarms.model import Frozen
 from alarms.pricing import TokenCounts, is_application_profile, plain_model_id, strip_geo
@@ -18,6 +18,7 @@ SCHEMA = "ModelInvocationLog"
 # No Bedrock model takes or writes more than this many tokens in one call (the largest
 # context windows are a few million tokens); a larger count is a broken or forged record.
 MAX_TOKENS = 10_000_000
+EMPTY: dict[str, Any] = {}
 
 
 class MalformedRecord(ValueError):
@@ -64,8 +65,19 @@ def principal_of(arn: str) -> str:
     return resource or arn
 
 
+def base_model_of(model_id: str) -> str:
+    """The model behind a logged id (an unresolved application profile stays an ARN)."""
+    plain = plain_model_id(model_id)
+    return plain if is_application_profile(plain) else strip_geo(plain)
+
+
 def parse_record(message: str | bytes) -> UsageRecord:
     """The UsageRecord in one log event's message; raises MalformedRecord."""
+    return record_from(decode(message))
+
+
+def decode(message: str | bytes) -> dict[str, Any]:
+    """One log event's message decoded whole; raises MalformedRecord (never RecursionError)."""
     try:
         data = json.loads(message)
     except (ValueError, UnicodeDecodeError):
@@ -74,7 +86,7 @@ def parse_record(message: str | bytes) -> UsageRecord:
         raise MalformedRecord("nested too deeply to read") from None
     if not isinstance(data, dict):
         raise MalformedRecord("not a JSON object")
-    return record_from(data)
+    return data
 
 
 def record_from(data: dict[str, Any]) -> UsageRecord:
@@ -87,32 +99,77 @@ def record_from(data: dict[str, Any]) -> UsageRecord:
         raise MalformedRecord(f"unusable values ({type(exc).__name__})") from None
 
 
-def _record_from(data: dict[str, Any]) -> UsageRecord:
-    if data.get("schemaType", SCHEMA) != SCHEMA:
+class Checked(NamedTuple):
+    """The checked fields of one record that spend needs (what the ingest path reads)."""
+
+    time: datetime
+    request_id: str
+    model_id: str
+    identity_arn: str
+    input: int
+    output: int
+    cache_read: int
+    cache_write: int
+
+
+def checked(data: dict[str, Any]) -> Checked:
+    """The record's identifiers and counts, checked; raises MalformedRecord (OutOfBounds).
+
+    Runs once per logged call, so the common case is tested inline and only a value that
+    fails it goes through the checks that say what is wrong.
+    """
+    get = data.get
+    if get("schemaType", SCHEMA) != SCHEMA:
         raise MalformedRecord(f"schemaType is not {SCHEMA}")
-    model_id = _required(data, "modelId")
-    request_id = _required(data, "requestId")
-    stamp = _required(data, "timestamp")
+    model_id, request_id, stamp = get("modelId"), get("requestId"), get("timestamp")
+    if not (type(model_id) is str and type(request_id) is str and type(stamp) is str):
+        model_id, request_id = _required(data, "modelId"), _required(data, "requestId")
+        stamp = _required(data, "timestamp")
+    elif not (model_id and request_id and stamp):
+        _required(data, "modelId"), _required(data, "requestId"), _required(data, "timestamp")
     try:
         moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
     except ValueError:
         raise MalformedRecord("timestamp is not ISO 8601") from None
     if moment.tzinfo is None:
         raise MalformedRecord("timestamp has no time zone")
-    inp = _section(data, "input")
-    out = _section(data, "output")
-    body = out.get("outputBodyJson")
+    inp, out = get("input", EMPTY), get("output", EMPTY)
+    if type(inp) is not dict or type(out) is not dict:
+        inp, out = _section(data, "input"), _section(data, "output")
+    counts = (
+        inp.get("inputTokenCount", 0),
+        out.get("outputTokenCount", 0),
+        inp.get("cacheReadInputTokenCount", 0),
+        inp.get("cacheWriteInputTokenCount", 0),
+    )
+    a, b, c, d = counts
+    if not (
+        type(a) is int
+        and type(b) is int
+        and type(c) is int
+        and type(d) is int
+        and min(counts) >= 0
+        and max(counts) <= MAX_TOKENS
+    ):
+        a, b = _count(inp, "inputTokenCount"), _count(out, "outputTokenCount")
+        c, d = _count(inp, "cacheReadInputTokenCount"), _count(inp, "cacheWriteInputTokenCount")
+    identity = get("identity")
+    arn = identity.get("arn", "") if type(identity) is dict else ""
+    return Checked(moment, request_id, model_id, arn if type(arn) is str else "", a, b, c, d)
+
+
+def _record_from(data: dict[str, Any]) -> UsageRecord:
+    got = checked(data)
+    model_id, arn = got.model_id, got.identity_arn
+    body = data["output"].get("outputBodyJson") if "output" in data else None
     body = body if isinstance(body, dict) else {}
-    identity = data.get("identity")
-    arn = identity.get("arn", "") if isinstance(identity, dict) else ""
-    arn = arn if isinstance(arn, str) else ""
     plain = plain_model_id(model_id)
-    base = plain if is_application_profile(plain) else strip_geo(plain)
+    base = base_model_of(model_id)
     # Every value is checked above, so the models are built without validating them again
     # (this runs once per logged call: hundreds of thousands a poll on a busy account).
     return UsageRecord.model_construct(
-        time=moment,
-        request_id=request_id,
+        time=got.time,
+        request_id=got.request_id,
         operation=_text(data, "operation") or "",
         model_id=model_id,
         base_model=base,
@@ -121,12 +178,12 @@ def _record_from(data: dict[str, Any]) -> UsageRecord:
         inference_region=_text(data, "inferenceRegion"),
         identity_arn=arn,
         principal=principal_of(arn),
-        tags=_tags(data.get("requestMetadata")),
+        tags=tags_of(data.get("requestMetadata")),
         tokens=TokenCounts.model_construct(
-            input=_count(inp, "inputTokenCount"),
-            output=_count(out, "outputTokenCount"),
-            cache_read=_count(inp, "cacheReadInputTokenCount"),
-            cache_write=_count(inp, "cacheWriteInputTokenCount"),
+            input=got.input,
+            output=got.output,
+            cache_read=got.cache_read,
+            cache_write=got.cache_write,
         ),
         latency_ms=_latency(body),
         stop_reason=_stop_reason(body),
@@ -164,7 +221,8 @@ def _count(section: dict[str, Any], key: str) -> int:
     return value
 
 
-def _tags(value: Any) -> dict[str, str]:
+def tags_of(value: Any) -> dict[str, str]:
+    """The caller's requestMetadata tags with string values (others are ignored)."""
     if not isinstance(value, dict):
         return {}
     return {str(k): v for k, v in value.items() if isinstance(v, str)}

@@ -10,6 +10,7 @@ Versions are enforced with condition expressions, so racing writers get ``Confli
 from __future__ import annotations
 
 import json
+import logging
 import math
 import threading
 from datetime import datetime
@@ -17,6 +18,10 @@ from typing import Any
 
 from bot.adapters.clock import Clock
 from bot.adapters.store.base import Conflict, Record, StoreError, Write
+from bot.adapters.store.dynamodb_items import SET_ASIDE, aside_item, original_unchanged, record_of
+from bot.adapters.store.sqlite_rows import CorruptRow
+
+log = logging.getLogger(__name__)
 
 LIVE = "(attribute_not_exists(#e) OR #e > :now)"
 MAX_RETRIES = 8
@@ -53,7 +58,7 @@ class DynamoStore:
         ).get("Item")
         if item is None or _expired(item, self._now()):
             return None
-        return _record(item)
+        return self._readable(item)
 
     def put(
         self,
@@ -156,9 +161,52 @@ class DynamoStore:
         records: list[Record] = []
         while True:
             page = self._call("Query", **request, action=f"list {kind}/{prefix}*")
-            records += [_record(item) for item in page.get("Items", [])]
+            found = (self._readable(item) for item in page.get("Items", []))
+            records += [record for record in found if record is not None]
             if "LastEvaluatedKey" not in page:
                 return records
+            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def _readable(self, item: dict[str, Any]) -> Record | None:
+        """The item's document, or None after setting an unreadable item aside (and saying so)."""
+        try:
+            return record_of(item)
+        except CorruptRow as exc:
+            self._set_aside(item, str(exc))
+            return None
+
+    def _set_aside(self, item: dict[str, Any], reason: str) -> None:
+        """Move the item under kind ``set_aside`` in one transaction; the rest stays usable."""
+        kind, key = item["kind"]["S"], item["key"]["S"]
+        log.error(
+            "state item set aside: it cannot be read",
+            extra={"kind": kind, "key": key, "reason": reason, "table": self.table},
+        )
+        delete = {"TableName": self.table, "Key": _key(kind, key), **original_unchanged(item)}
+        put = {"TableName": self.table, "Item": aside_item(item, reason, self._now())}
+        try:
+            self.client.transact_write_items(TransactItems=[{"Put": put}, {"Delete": delete}])
+        except Exception as exc:  # a failure here must not stop the read that met the item
+            log.warning("could not set the item aside", extra={"reason": type(exc).__name__})
+
+    def unreadable(self) -> list[tuple[str, str, str]]:
+        """(kind, key, why) of every live item that cannot be read, without moving any.
+
+        One paginated Scan of the whole table (``check-config`` runs it, not the poll)."""
+        request: dict[str, Any] = {}
+        problems = []
+        now = self._now()
+        while True:
+            page = self._call("Scan", **request, action="read every item")
+            for item in page.get("Items", []):
+                if item["kind"]["S"] == SET_ASIDE or _expired(item, now):
+                    continue
+                try:
+                    record_of(item)
+                except CorruptRow as exc:
+                    problems.append((item["kind"]["S"], item["key"]["S"], str(exc)))
+            if "LastEvaluatedKey" not in page:
+                return problems
             request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def close(self) -> None:
@@ -244,9 +292,8 @@ def _n(value: float) -> dict[str, str]:
 
 
 def _expired(item: dict[str, Any], now: float) -> bool:
-    return "expires_at" in item and float(item["expires_at"]["N"]) <= now
-
-
-def _record(item: dict[str, Any]) -> Record:
-    body = json.loads(item["body"]["S"])
-    return Record(item["kind"]["S"], item["key"]["S"], body, int(item["version"]["N"]))
+    """Past its expiry; an expiry that is not a number counts as none (``record_of`` says)."""
+    try:
+        return "expires_at" in item and float(item["expires_at"]["N"]) <= now
+    except (KeyError, TypeError, ValueError):
+        return False
