@@ -42,7 +42,7 @@ class FakeSocketMode:
     _sent: dict[str, float] = field(default_factory=dict)
     _conn: socket.socket | None = None
     _send_lock: threading.Lock = field(default_factory=threading.Lock)
-    _acked: threading.Condition = field(default_factory=threading.Condition)
+    _waiting: dict[str, threading.Event] = field(default_factory=dict)
 
     def send(self, kind: str, payload: dict[str, Any]) -> str:
         """Send one envelope (``slash_commands``, ``events_api``, ``interactive``); its id."""
@@ -55,25 +55,25 @@ class FakeSocketMode:
             "payload": payload,
             "accepts_response_payload": kind != "events_api",
         }
+        data = frame(TEXT, json.dumps(envelope).encode())
+        self._waiting[envelope_id] = threading.Event()
         with self._send_lock:
             self._sent[envelope_id] = time.perf_counter()
-            self._conn.sendall(frame(TEXT, json.dumps(envelope).encode()))
+            self._conn.sendall(data)
         return envelope_id
 
     def wait_ack(self, envelope_id: str, timeout: float = 30.0) -> Ack:
-        with self._acked:
-            if not self._acked.wait_for(lambda: envelope_id in self.acks, timeout):
-                raise AssertionError(f"no ack for {envelope_id} within {timeout}s")
-            return self.acks[envelope_id]
+        if not self._waiting[envelope_id].wait(timeout):
+            raise AssertionError(f"no ack for {envelope_id} within {timeout}s")
+        return self.acks[envelope_id]
 
     def _received(self, text: bytes) -> None:
+        received = time.perf_counter()
         message = json.loads(text)
         envelope_id = message.get("envelope_id")
         if envelope_id in self._sent:
-            seconds = time.perf_counter() - self._sent[envelope_id]
-            with self._acked:
-                self.acks[envelope_id] = Ack(seconds, message.get("payload"))
-                self._acked.notify_all()
+            self.acks[envelope_id] = Ack(received - self._sent[envelope_id], message.get("payload"))
+            self._waiting[envelope_id].set()
 
     def _serve(self, conn: socket.socket) -> None:
         reader = conn.makefile("rb")
@@ -133,7 +133,9 @@ def read_frame(reader: Any) -> tuple[int, bytes] | None:
         length = struct.unpack("!Q", reader.read(8))[0]
     mask = reader.read(4) if head[1] & 0x80 else b"\0\0\0\0"
     data = reader.read(length)
-    return opcode, bytes(b ^ mask[i % 4] for i, b in enumerate(data))
+    keys = (mask * (length // 4 + 1))[:length]
+    plain = int.from_bytes(data, "big") ^ int.from_bytes(keys, "big")
+    return opcode, plain.to_bytes(length, "big")
 
 
 @contextmanager
