@@ -45,7 +45,9 @@ def register(app: App, services: Services) -> None:
         names = ", ".join(f"`{model}`" for model in request.models)
         ack(text=f":hourglass_flowing_sand: Asking {names}…")
 
-    def run_ask(command: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    # Named ``answer``: on Lambda Bolt re-invokes the lazy function by this name, so it stays
+    # the same across versions (an invocation in flight during a deploy still finds it).
+    def answer(command: dict[str, Any], client: WebClient, respond: Respond) -> None:
         try:
             ask(command, client, respond)
         except Exception:
@@ -81,7 +83,7 @@ def register(app: App, services: Services) -> None:
     # Asks wait seconds on a model: they get a pool of their own, so they never hold up the
     # work of other commands (and on Lambda an invocation of their own).
     pool = services.workers.asks
-    listen(app, app.command("/genai-ask"), acknowledge, run_ask, pool, on_lambda=services.on_lambda)
+    listen(app, app.command("/genai-ask"), acknowledge, answer, pool, on_lambda=services.on_lambda)
 
 
 def post(
