@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from tests.support.bot_server import eventually, genai_ops_exe
+from tests.support.bot_server import genai_ops_exe
 from tests.support.fake_slack import FakeSlack
 from tests.support.fake_socket_mode import FakeSocketMode
 from tests.support.signing import command_body, event_body
+
+START_TIMEOUT = 120.0
 
 
 @contextmanager
@@ -34,7 +37,11 @@ def running_socket_mode_bot(
             [genai_ops_exe(), "run", "--no-poll"], stdout=out, stderr=out, env=environment
         )
     try:
-        eventually(lambda: socket.connected.is_set() or process.poll() is not None, 60)
+        # Start-up imports, auth.test and the WebSocket handshake: slow on a busy machine.
+        deadline = time.monotonic() + START_TIMEOUT
+        while not socket.connected.wait(0.1) and process.poll() is None:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no connection:\n{log.read_text(errors='replace')}")
         if process.poll() is not None:
             raise AssertionError(f"genai-ops run exited:\n{log.read_text(errors='replace')}")
         yield process
