@@ -1,91 +1,151 @@
 """Slack responsiveness: time to ack under 50 concurrent requests while asks are in flight.
 
-Runs the real ``genai-ops serve`` (waitress) against the fake Slack Web API, moto and a fake
-bedrock-runtime whose answers take 2 s. Twenty asks are started first; then rounds of 50
-concurrent requests (slash commands and reaction events) are timed from send to HTTP answer,
-which is the ack Slack waits for (its limit is 3 s).
+Runs the real ``genai-ops serve`` (waitress, signed HTTP requests) and the real
+``genai-ops run`` (Socket Mode, against a local fake of Slack's WebSocket), each with the fake
+Slack Web API, moto and a fake bedrock-runtime whose answers take 5 s. In each of three
+repeats twenty asks are started first; then rounds of 50 concurrent requests (slash commands
+and reaction events) are timed from send to ack, which is what Slack waits for (its limit is
+3 s). The client runs on the same machine, so its own time is included.
 """
 
 from __future__ import annotations
 
 import os
-import statistics
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+from benchmarks.figures import Figure, measured, percentile
 from bot.entrypoints.demo.embedded_aws import embedded_aws
 from tests.support.bot_server import BotServer, running_bot
 from tests.support.fake_bedrock import Reply, serve_fake_bedrock
-from tests.support.fake_slack import serve_fake_slack
+from tests.support.fake_slack import FakeSlack, serve_fake_slack
+from tests.support.fake_socket_mode import FakeSocketMode, serve_fake_socket_mode
 from tests.support.signing import reaction_event
+from tests.support.socket_mode_bot import command_payload, event_payload, running_socket_mode_bot
 
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
 ROUNDS = 4
 CONCURRENCY = 50
 ASKS_IN_FLIGHT = 20
+REPEATS = 3  # each: 20 new asks, then ROUNDS rounds; the figures' noise is over these
+MODEL_SECONDS = 5.0  # longer than a repeat: the asks stay in flight while acks are timed
+Send = Callable[[int], float]  # request number -> seconds to its ack
 
 
-def _one(server: BotServer, index: int) -> float:
-    started = time.perf_counter()
-    kind = index % 3
-    if kind == 0:
-        reply = server.command("/genai-help", user_id=f"U{index}")
-    elif kind == 1:
-        reply = server.command("/genai-stats", "1h", user_id=f"U{index}")
-    else:
-        reply = server.event(reaction_event("+1", user=f"U{index}"), event_id=f"Ev{index}")
-    elapsed = time.perf_counter() - started
-    if reply.status >= 500:
-        raise RuntimeError(f"request {index} failed with HTTP {reply.status}")
-    return elapsed
-
-
-def measure() -> list[float]:
+@contextmanager
+def fakes() -> Iterator[tuple[FakeSlack, dict[str, str], Path]]:
     with tempfile.TemporaryDirectory() as tmp, embedded_aws():
         for slack in serve_fake_slack():
             for bedrock in serve_fake_bedrock():
-                bedrock.default = Reply(delay_seconds=2.0, text="A slow, thoughtful answer.")
-                env = {
-                    "SLACK_BOT_TOKEN": "xoxb-bench",
-                    "GENAI_OPS_SLACK_API_URL": slack.url,
-                    "GENAI_OPS_ALERT_CHANNEL": "C0ALERTS",
-                    "GENAI_OPS_STATE_URL": f"sqlite:///{tmp}/state.db",
-                    "GENAI_OPS_ASK_DEFAULT_MODEL": MODEL,
-                    "GENAI_OPS_ASK_RATE_LIMIT_PER_HOUR": "1000",
-                    "GENAI_OPS_LATENCY_STATISTIC": "Average",
-                    "AWS_ENDPOINT_URL_BEDROCK_RUNTIME": bedrock.url,
-                    "GENAI_OPS_LOG_LEVEL": "WARNING",
-                }
-                with running_bot(Path(tmp), slack, "--no-poll", env=env) as server:
-                    return _rounds(server)
-    raise RuntimeError("fakes did not start")
+                bedrock.default = Reply(delay_seconds=MODEL_SECONDS, text="A slow answer.")
+                yield slack, environment(slack, bedrock.url, tmp), Path(tmp)
 
 
-def _rounds(server: BotServer) -> list[float]:
+def environment(slack: FakeSlack, bedrock_url: str, tmp: str) -> dict[str, str]:
+    return {
+        "SLACK_BOT_TOKEN": "xoxb-bench",
+        "GENAI_OPS_SLACK_API_URL": slack.url,
+        "GENAI_OPS_ALERT_CHANNEL": "C0ALERTS",
+        "GENAI_OPS_STATE_URL": f"sqlite:///{tmp}/state.db",
+        "GENAI_OPS_ASK_DEFAULT_MODEL": MODEL,
+        "GENAI_OPS_ASK_RATE_LIMIT_PER_HOUR": "1000",
+        "GENAI_OPS_LATENCY_STATISTIC": "Average",
+        "AWS_ENDPOINT_URL_BEDROCK_RUNTIME": bedrock_url,
+        "GENAI_OPS_LOG_LEVEL": "WARNING",
+    }
+
+
+def over_http(server: BotServer) -> tuple[Send, Callable[[int], None]]:
+    def send(index: int) -> float:
+        started = time.perf_counter()
+        kind = index % 3
+        if kind == 0:
+            reply = server.command("/genai-help", user_id=f"U{index}")
+        elif kind == 1:
+            reply = server.command("/genai-stats", "1h", user_id=f"U{index}")
+        else:
+            reply = server.event(reaction_event("+1", user=f"U{index}"), event_id=f"Ev{index}")
+        if reply.status >= 500:
+            raise RuntimeError(f"request {index} failed with HTTP {reply.status}")
+        return time.perf_counter() - started
+
+    def ask(index: int) -> None:
+        server.command("/genai-ask", f"question {index}?", user_id=f"A{index}")
+
+    return send, ask
+
+
+def over_socket(socket: FakeSocketMode) -> tuple[Send, Callable[[int], None]]:
+    def envelope(index: int) -> tuple[str, dict[str, Any]]:
+        kind = index % 3
+        if kind == 0:
+            return "slash_commands", command_payload("/genai-help", user_id=f"U{index}")
+        if kind == 1:
+            return "slash_commands", command_payload("/genai-stats", "1h", user_id=f"U{index}")
+        return "events_api", event_payload(reaction_event("+1", user=f"U{index}"), f"Ev{index}")
+
+    def send(index: int) -> float:
+        return socket.wait_ack(socket.send(*envelope(index))).seconds
+
+    def ask(index: int) -> None:
+        payload = command_payload("/genai-ask", f"question {index}?", user_id=f"A{index}")
+        socket.wait_ack(socket.send("slash_commands", payload))
+
+    return send, ask
+
+
+def rounds(send: Send, ask: Callable[[int], None]) -> list[list[float]]:
+    """REPEATS lists of ROUNDS x CONCURRENCY ack times, with ASKS_IN_FLIGHT asks each."""
+    repeats: list[list[float]] = []
     with ThreadPoolExecutor(max_workers=CONCURRENCY) as pool:
-        list(pool.map(lambda i: server.command("/genai-help", user_id=f"W{i}"), range(5)))
-        for i in range(ASKS_IN_FLIGHT):
-            server.command("/genai-ask", f"question number {i}?", user_id=f"A{i}")
-        samples: list[float] = []
-        for round_no in range(ROUNDS):
-            indexes = range(round_no * CONCURRENCY, (round_no + 1) * CONCURRENCY)
-            samples += pool.map(_one, [server] * CONCURRENCY, indexes)
-    return samples
+        list(pool.map(send, range(-6, 0)))  # warm up: imports, connections, caches
+        for repeat in range(REPEATS):
+            for i in range(ASKS_IN_FLIGHT):
+                ask(repeat * ASKS_IN_FLIGHT + i)
+            samples: list[float] = []
+            for round_no in range(ROUNDS):
+                first = (repeat * ROUNDS + round_no) * CONCURRENCY
+                samples += pool.map(send, range(first, first + CONCURRENCY))
+            repeats.append(samples)
+    return repeats
 
 
-def run() -> list[tuple[str, str, str]]:
-    os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
-    samples = sorted(measure())
-    p50 = statistics.median(samples)
-    p99 = samples[min(len(samples) - 1, int(len(samples) * 0.99))]
+def measure_http() -> list[list[float]]:
+    with fakes() as (slack, env, tmp), running_bot(tmp, slack, "--no-poll", env=env) as server:
+        return rounds(*over_http(server))
+
+
+def measure_socket_mode() -> list[list[float]]:
+    with (
+        fakes() as (slack, env, tmp),
+        serve_fake_socket_mode() as socket,
+        running_socket_mode_bot(tmp, slack, socket, env),
+    ):
+        return rounds(*over_socket(socket))
+
+
+def figures(label: str, repeats: list[list[float]]) -> list[Figure]:
+    each = f"{REPEATS} runs of {ROUNDS * CONCURRENCY}"
+    load = f"{CONCURRENCY} concurrent, {ASKS_IN_FLIGHT} asks in flight"
+
+    def ms(share: float) -> list[float]:
+        return [percentile(samples, share) * 1000 for samples in repeats]
+
     return [
-        (
-            f"slack ack p50 ({CONCURRENCY} concurrent, {ASKS_IN_FLIGHT} asks in flight)",
-            f"{p50 * 1000:,.0f}",
-            "ms",
-        ),
-        (f"slack ack p99 ({len(samples)} requests)", f"{p99 * 1000:,.0f}", "ms"),
-        ("slack ack max", f"{samples[-1] * 1000:,.0f}", "ms (Slack's limit: 3,000)"),
+        measured(f"slack ack p50, {label} ({load})", ms(0.5), "ms", 0, each),
+        measured(f"slack ack p99, {label} ({load})", ms(0.99), "ms", 0, each),
+        measured(f"slack ack max, {label}", ms(1.0), "ms (Slack's limit: 3,000)", 0, each),
+    ]
+
+
+def run() -> list[Figure]:
+    os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
+    return [
+        *figures("serve (HTTP)", measure_http()),
+        *figures("Socket Mode", measure_socket_mode()),
     ]

@@ -163,7 +163,7 @@ def _slack_request_handler() -> tuple[Any, Any]:
 
     settings = _settings()
     services = bootstrap.services(settings, at=_clock())
-    app = build_app(settings, services, process_before_response=True)
+    app = build_app(settings, services, on_lambda=True)
     return SlackRequestHandler(app), services.gate
 
 

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 
 OUTBOX_INTERVAL_SECONDS = 20
+RECEIVE_BUFFER_BYTES = 64 * 1024  # Socket Mode: bytes read from the WebSocket per recv
 
 
 def start_polling(settings: Settings, services: Services) -> Any:
@@ -114,7 +115,9 @@ def run_socket_mode(settings: Settings, poll: bool, out: TextIO) -> int:
         )
     services = bootstrap.services(settings)
     app = build_app(settings, services)
-    handler = SocketModeHandler(app, app_token)
+    # Read each burst of envelopes in a few recv calls rather than 1 KB at a time: the client
+    # parses frames in Python, under the same GIL as the acks.
+    handler = SocketModeHandler(app, app_token, receive_buffer_size=RECEIVE_BUFFER_BYTES)
     scheduler = start_polling(settings, services) if poll else None
     _exit_on_sigterm()
     try:

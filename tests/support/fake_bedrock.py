@@ -53,6 +53,8 @@ class Reply:
     message: str = "failed"
     times: int = 1  # how many calls this reply answers (errors repeat for retries)
     delay_seconds: float = 0.0  # how long the model "thinks" before answering
+    # When set, the model answers only once this is set (or after 60 s): asks held in flight.
+    hold: threading.Event | None = None
 
 
 @dataclass
@@ -111,6 +113,8 @@ def _handler(fake: FakeBedrock) -> type[BaseHTTPRequestHandler]:
             reply = fake.next_reply(model_id)
             if reply.delay_seconds:
                 time.sleep(reply.delay_seconds)
+            if reply.hold is not None:
+                reply.hold.wait(60)
             if reply.error:
                 payload = {"__type": reply.error, "message": reply.message}
                 self._send(STATUS.get(reply.error, 400), payload, reply.error)

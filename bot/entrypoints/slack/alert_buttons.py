@@ -14,11 +14,14 @@ from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
 
 from bot.adapters.slack import actions_ids as ids
 from bot.adapters.slack.alert_buttons import fingerprints
 from bot.adapters.slack.alerts_view import alerts_view
 from bot.app.alert_actions import AlertChanges, Change, ChangeRefused
+from bot.entrypoints.slack import after_ack
+from bot.entrypoints.slack.after_ack import listen
 from bot.entrypoints.slack.services import Services
 
 log = logging.getLogger(__name__)
@@ -84,7 +87,7 @@ def register(app: App, services: Services) -> None:
         ack()
 
     def handler(apply: Apply) -> Callable[..., None]:
-        def act(body: dict[str, Any], respond: Respond) -> None:
+        def act(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
             now = services.clock.now()
             user = body["user"]["id"]
             container = body.get("container") or {}
@@ -120,8 +123,12 @@ def register(app: App, services: Services) -> None:
 
         return act
 
+    pool = services.workers.listeners
     for action_id, apply in HANDLERS.items():
-        app.action(action_id)(ack=just_ack, lazy=[handler(apply)])
+        work = handler(apply)
+        listen(
+            app, app.action(action_id), after_ack.just_ack, work, pool, on_lambda=services.on_lambda
+        )
     app.action(re.compile(f"^{ids.OPEN_LINK}"))(just_ack)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable
+from dataclasses import replace
 
 from slack_bolt import App, BoltResponse
 from slack_bolt.error import BoltError
@@ -48,10 +49,11 @@ class SlackAppError(Exception):
     """The Slack app cannot start (no token, token rejected, Slack unreachable)."""
 
 
-def build_app(
-    settings: Settings, services: Services, *, process_before_response: bool = False
-) -> App:
+def build_app(settings: Settings, services: Services, *, on_lambda: bool = False) -> App:
     """A Bolt ``App`` with every listener registered; calls Slack's ``auth.test`` once.
+
+    Acks are always made on the thread that received the request; the work after them runs
+    in the app's own pools, or in a lazy Lambda invocation when ``on_lambda``.
 
     Raises SlackAppError with an actionable message when the bot token is missing or bad.
     """
@@ -67,9 +69,9 @@ def build_app(
             name="genai-ops",
             client=services.slack,
             signing_secret=signing_secret,
-            process_before_response=process_before_response,
-            # Acks and lazy work share Bolt's listener pool: wide enough that slow asks in
-            # flight never queue an ack past Slack's 3-second limit, and drained on shutdown.
+            # The ack is computed before the response on the request's own thread; the work
+            # after it goes to our pools (or a lazy invocation on Lambda): see after_ack.
+            process_before_response=True,
             listener_executor=services.workers.listeners,
         )
     except BoltError as exc:
@@ -81,6 +83,7 @@ def build_app(
         ) from None
     # Bolt logs the body of a request whose signature fails at INFO; bodies may hold prompts.
     logging.getLogger("slack_bolt.RequestVerification").setLevel(logging.WARNING)
+    services = replace(services, on_lambda=on_lambda)
     services.access.resolve_alert_channel()  # a #name is looked up once, at start-up
     for register in LISTENERS:
         register(app, services)

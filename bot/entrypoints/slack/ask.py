@@ -1,14 +1,12 @@
-"""``/genai-ask``: ack at once, ask Bedrock in a lazy listener, post the answer(s).
+"""``/genai-ask``: ack at once, ask Bedrock after the ack, post the answer(s).
 
 The answer is posted with ``chat.postMessage`` and its channel and ts recorded, so reactions
 on it become feedback. ``compare`` posts a summary, then one rateable answer per model in its
 thread. Problems reach only the asker (ephemeral, through ``response_url``).
 
-Bolt runs ack functions and lazy listeners on one thread pool; asks that wait seconds for a
-model would fill it and starve every later ack past Slack's 3 s. So in a long-running process
-the lazy listener hands the ask to a pool of its own and returns at once; on Lambda
-(``process_before_response``) Bolt gives the lazy listener an invocation of its own and the
-ask runs there.
+The ack is made on the request's thread; the ask then runs on a pool of asks of its own in a
+long-running process (so asks waiting seconds for a model never hold up other work), or in a
+lazy invocation of its own on Lambda (see ``after_ack``).
 """
 
 from __future__ import annotations
@@ -26,13 +24,14 @@ from bot.adapters.slack.ask_render import VOTE_REACTIONS, answer_messages, compa
 from bot.adapters.slack.mrkdwn import escape
 from bot.app.ask.request import AskRequest, AskUsageError
 from bot.app.ask.service import AskOutcome, AskService, Refused
+from bot.entrypoints.slack.after_ack import listen
 from bot.entrypoints.slack.services import Services
 
 log = logging.getLogger(__name__)
 
 
 def register(app: App, services: Services) -> None:
-    """Adds ``/genai-ask`` (ack listener plus a lazy listener that does the slow part)."""
+    """Adds ``/genai-ask`` (an ack, then the slow part after it)."""
     asks = services.asks
 
     def acknowledge(ack: Ack, command: dict[str, Any]) -> None:
@@ -46,15 +45,9 @@ def register(app: App, services: Services) -> None:
         names = ", ".join(f"`{model}`" for model in request.models)
         ack(text=f":hourglass_flowing_sand: Asking {names}…")
 
-    workers = None if app.process_before_response else services.workers.asks
-
+    # Named ``answer``: on Lambda Bolt re-invokes the lazy function by this name, so it stays
+    # the same across versions (an invocation in flight during a deploy still finds it).
     def answer(command: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        if workers is None:
-            run_ask(command, client, respond)
-        else:
-            workers.submit(run_ask, command, client, respond)
-
-    def run_ask(command: dict[str, Any], client: WebClient, respond: Respond) -> None:
         try:
             ask(command, client, respond)
         except Exception:
@@ -87,7 +80,10 @@ def register(app: App, services: Services) -> None:
                 response_type="ephemeral",
             )
 
-    app.command("/genai-ask")(ack=acknowledge, lazy=[answer])
+    # Asks wait seconds on a model: they get a pool of their own, so they never hold up the
+    # work of other commands (and on Lambda an invocation of their own).
+    pool = services.workers.asks
+    listen(app, app.command("/genai-ask"), acknowledge, answer, pool, on_lambda=services.on_lambda)
 
 
 def post(

@@ -1,11 +1,17 @@
 """``reaction_added`` / ``reaction_removed`` on /genai-ask answers: votes and metrics; after a
 👎, an ephemeral "why?" to the voter, whose choice (or "other" text, via a modal) is recorded.
+
+Slack gets its answer first: in a long-running process the vote is counted on the app's
+listener pool after the ack; on Lambda it is counted before the function answers (a vote is
+one store write and one metric).
 """
 
 from __future__ import annotations
 
 import logging
+import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -23,12 +29,16 @@ log = logging.getLogger(__name__)
 def register(app: App, services: Services) -> None:
     """Adds the two reaction listeners, the reason buttons and the "other" modal."""
     feedback = services.feedback
+    pool = services.workers.listeners
 
-    def handle(event: dict[str, Any], context: BoltContext, added: bool) -> None:
+    def handle(event: dict[str, Any], bot_user: str | None, added: bool) -> None:
         try:
-            change = feedback.on_reaction(event, added, context.bot_user_id, services.clock.now())
+            change = feedback.on_reaction(event, added, bot_user, services.clock.now())
         except (AwsError, StoreError) as exc:
             log.warning("feedback not counted", extra={"reason": str(exc)})
+            return
+        except Exception:  # on the pool nobody else would hear of it
+            log.exception("feedback not counted")
             return
         if added and change and change.after == "negative" and change.before != "negative":
             ask_why(event)
@@ -54,13 +64,18 @@ def register(app: App, services: Services) -> None:
             return "Not recorded: the bot could not save it just now; please try again."
         return ui.thanks(reason)
 
-    @app.event("reaction_added")
-    def reaction_added(event: dict[str, Any], context: BoltContext) -> None:
-        handle(event, context, added=True)
+    def listener(added: bool) -> Callable[..., None]:
+        def inline(event: dict[str, Any], context: BoltContext) -> None:
+            handle(event, context.bot_user_id, added)
 
-    @app.event("reaction_removed")
-    def reaction_removed(event: dict[str, Any], context: BoltContext) -> None:
-        handle(event, context, added=False)
+        def after_ack(ack: Ack, event: dict[str, Any], context: BoltContext) -> None:
+            ack()
+            pool.submit(handle, event, context.bot_user_id, added)
+
+        return inline if services.on_lambda else after_ack
+
+    app.event("reaction_added")(listener(added=True))
+    app.event("reaction_removed")(listener(added=False))
 
     @app.action(re.compile(f"^{ui.REASON_ACTION}_"))
     def reason_clicked(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:

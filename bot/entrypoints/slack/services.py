@@ -42,6 +42,9 @@ class Services:
     gate: SlackGate
     workers: Workers
     style: MessageStyle = field(default_factory=MessageStyle)  # how alert messages read
+    # On Lambda the work after an ack runs in a lazy invocation of its own; elsewhere it is
+    # handed to ``workers`` (see ``bot.entrypoints.slack.after_ack``).
+    on_lambda: bool = False
 
     @property
     def alerts(self) -> AlertStore:

@@ -1,4 +1,4 @@
-"""``/genai-stats``: ack at once; gather, chart and answer in a lazy listener.
+"""``/genai-stats``: ack at once; gather, chart and answer after the ack.
 
 The answer is ephemeral (through ``response_url``) unless ``public`` is given. The chart is
 uploaded with ``files_upload_v2`` (unshared) and shown in an image block; if Slack refuses
@@ -23,6 +23,7 @@ from bot.adapters.slack.chart import chart_png
 from bot.adapters.slack.stats_view import stats_blocks
 from bot.app.stats.collect import collect
 from bot.app.stats.request import StatsRequest, StatsUsageError, parse
+from bot.entrypoints.slack.after_ack import listen
 from bot.entrypoints.slack.commands import spec
 from bot.entrypoints.slack.help import usage_blocks, usage_text
 from bot.entrypoints.slack.services import Services
@@ -135,4 +136,5 @@ def register(app: App, services: Services) -> None:
             text, blocks = stats_blocks(report, None, settings.model_aliases)
             respond(text=text, blocks=blocks, response_type=kind, replace_original=False)
 
-    app.command(COMMAND)(ack=acknowledge, lazy=[answer])
+    pool = services.workers.listeners
+    listen(app, app.command(COMMAND), acknowledge, answer, pool, on_lambda=services.on_lambda)

@@ -1,0 +1,53 @@
+"""Do two ``make bench`` runs agree? ``python -m benchmarks.compare OLD.json NEW.json``.
+
+Two figures with repeats agree when their noise ranges (min to max) overlap; figures with a
+single sample or a text value agree when they are equal (counts, prices), and are listed as
+"single" otherwise (no noise stated to judge by). Exit status 1 when any figure disagrees.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from benchmarks.figures import Figure
+from benchmarks.results import load_results
+
+
+def figures(path: Path) -> dict[tuple[str, str], Figure]:
+    results = load_results(path)
+    return {
+        (module["name"], data["name"]): Figure.from_json(data)
+        for module in results["modules"]
+        for data in module["figures"]
+    }
+
+
+def verdict(old: Figure, new: Figure) -> str:
+    """``agree``, ``DIFFER`` or ``single`` (one sample each and not equal)."""
+    if len(old.samples) > 1 and len(new.samples) > 1:
+        overlap = old.low <= new.high and new.low <= old.high  # type: ignore[operator]
+        return "agree" if overlap else "DIFFER"
+    if old.shown() == new.shown():
+        return "agree"
+    return "single"
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2:
+        print("usage: python -m benchmarks.compare OLD.json NEW.json", file=sys.stderr)
+        return 2
+    old, new = figures(Path(argv[0])), figures(Path(argv[1]))
+    differ = 0
+    for key in [k for k in old if k in new]:
+        mark = verdict(old[key], new[key])
+        differ += mark == "DIFFER"
+        a, b = old[key], new[key]
+        name = key[1][:60]
+        print(f"{mark:<7} {name:<60} {a.shown():>14} [{a.noise()}]  {b.shown():>14} [{b.noise()}]")
+    print(f"{differ} figure(s) outside each other's noise")
+    return 1 if differ else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
