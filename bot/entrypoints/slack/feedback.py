@@ -9,7 +9,6 @@ one store write and one metric).
 from __future__ import annotations
 
 import logging
-import logging
 import re
 from collections.abc import Callable
 from typing import Any
