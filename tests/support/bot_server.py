@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from bot.config.serving import ServeSettings
 from tests.support.fake_slack import FakeSlack
 from tests.support.signing import (
     FORM,
@@ -83,6 +84,13 @@ class BotServer:
                 reply = Reply(answer.status, dict(answer.headers), answer.read().decode())
         except urllib.error.HTTPError as error:
             reply = Reply(error.code, dict(error.headers), error.read().decode())
+        except urllib.error.URLError as error:
+            # A body over the server's limit is answered 413 and the connection closed before
+            # the client has finished writing it: the refusal then shows as a broken pipe.
+            closed = isinstance(error.reason, (BrokenPipeError, ConnectionResetError))
+            if not (closed and len(body.encode()) > ServeSettings().max_body_bytes):
+                raise
+            reply = Reply(413, {}, "connection closed while the body was sent")
         self.replies.append(reply)
         return reply
 
