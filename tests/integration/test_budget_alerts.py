@@ -10,14 +10,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import boto3
-
 from bot import bootstrap
 from bot.adapters.clock import SystemClock
 from bot.adapters.store import open_store
 from bot.config.load import load_settings
 from tests.support.fake_slack import FakeSlack
-from tests.support.invocations import invocation, put_records
+from tests.support.invocations import invocation, logging_to, put_records
 from tests.support.slack_text import header, visible
 
 GROUP = "/aws/bedrock/modelinvocations"
@@ -51,15 +49,7 @@ def batch(hour: int, n: int) -> dict[str, Any]:  # $6.00: 10M cache reads + 200k
 def test_budget_alerts_fire_once_each_and_name_the_spender(
     aws: str, slack: FakeSlack, tmp_path: Path
 ) -> None:
-    logs = boto3.client("logs", endpoint_url=aws, region_name="us-east-1")
-    bedrock = boto3.client("bedrock", endpoint_url=aws, region_name="us-east-1")
-    logs.create_log_group(logGroupName=GROUP)
-    bedrock.put_model_invocation_logging_configuration(
-        loggingConfig={
-            "cloudWatchConfig": {"logGroupName": GROUP, "roleArn": "arn:aws:iam::1:role/logs"},
-            "textDataDeliveryEnabled": True,
-        }
-    )
+    logs, bedrock = logging_to(aws, GROUP)
     config = tmp_path / "bot.toml"
     config.write_text('[[budgets]]\nname = "all"\nperiod = "daily"\namount_usd = 100\n')
     settings = load_settings(str(config), latency_statistic="Average")

@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from bot import bootstrap
@@ -19,7 +18,7 @@ from bot.app.spend.ingest import CURSOR
 from bot.app.spend.summary import usage_summary
 from bot.config.load import load_settings
 from tests.support.fake_slack import FakeSlack
-from tests.support.invocations import invocation, put_messages, put_records
+from tests.support.invocations import invocation, logging_to, put_messages, put_records
 
 GROUP = "/aws/bedrock/modelinvocations"
 DAY = (datetime.now(UTC) - timedelta(days=3)).replace(hour=0, minute=0, second=0, microsecond=0)
@@ -49,15 +48,7 @@ def hostile() -> list[str]:
 
 @pytest.fixture
 def setup(aws: str, tmp_path: Path) -> tuple[Any, Any]:
-    logs = boto3.client("logs", endpoint_url=aws, region_name="us-east-1")
-    bedrock = boto3.client("bedrock", endpoint_url=aws, region_name="us-east-1")
-    logs.create_log_group(logGroupName=GROUP)
-    bedrock.put_model_invocation_logging_configuration(
-        loggingConfig={
-            "cloudWatchConfig": {"logGroupName": GROUP, "roleArn": "arn:aws:iam::1:role/logs"},
-            "textDataDeliveryEnabled": True,
-        }
-    )
+    logs, bedrock = logging_to(aws, GROUP)
     return logs, bedrock
 
 

@@ -9,7 +9,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import boto3
 import genai_prices
 
 from bot import bootstrap
@@ -19,7 +18,7 @@ from bot.adapters.store.alerts import AlertStore
 from bot.app.poll.poller import Poller
 from bot.config.load import load_settings
 from tests.support.fake_slack import FakeSlack
-from tests.support.invocations import invocation, put_records
+from tests.support.invocations import invocation, logging_to, put_records
 from tests.support.slack_text import visible
 
 GROUP = "/aws/bedrock/modelinvocations"
@@ -28,15 +27,7 @@ SONNET = "anthropic.claude-3-5-sonnet-20241022-v2:0"
 
 
 def poller_for(aws: str, tmp_path: Path, toml: str) -> tuple[Poller, Any, AlertStore]:
-    logs = boto3.client("logs", endpoint_url=aws, region_name="us-east-1")
-    bedrock = boto3.client("bedrock", endpoint_url=aws, region_name="us-east-1")
-    logs.create_log_group(logGroupName=GROUP)
-    bedrock.put_model_invocation_logging_configuration(
-        loggingConfig={
-            "cloudWatchConfig": {"logGroupName": GROUP, "roleArn": "arn:aws:iam::1:role/logs"},
-            "textDataDeliveryEnabled": True,
-        }
-    )
+    logs, bedrock = logging_to(aws, GROUP)
     config = tmp_path / "bot.toml"
     config.write_text(toml)
     settings = load_settings(str(config), latency_statistic="Average")
