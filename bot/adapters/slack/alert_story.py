@@ -165,7 +165,8 @@ def usual_field(alert: Alert, style: MessageStyle) -> str:
     label = alert.details.get("usual_for")
     if not label:
         return f"{usual}\n_{usual_means(alert, style)}_"
-    text = f"{escape(label)}: {usual}"
+    # The field is titled "Usual": a plain "usual" would only repeat it.
+    text = usual if label == "usual" else f"{escape(label)}: {usual}"
     since = _clock_time(alert.details.get("new_normal_since"))
     return text + (f"\n_new normal since {since} UTC_" if since else "")
 
