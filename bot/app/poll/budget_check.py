@@ -82,9 +82,10 @@ class BudgetCheck:
         return self._status[0]
 
     def earliest_start(self, now: datetime) -> datetime:
-        """Start of the longest budget period in force (a day without budgets), bounded."""
+        """Start of the longest budget period in force, and at least the last day (what
+        ``spend`` and ``/genai-stats`` show, also just after a period began), bounded."""
         starts = [period_bounds(b.period, now, self.config.zone)[0] for b in self.config.budgets]
-        start = min(starts, default=hour_of(now) - timedelta(hours=24))
+        start = min([*starts, hour_of(now) - timedelta(hours=24)])
         return max(start, now - self.config.backfill_max)
 
     def hours(self, now: datetime) -> tuple[list[Rollup], bool]:

@@ -100,7 +100,7 @@ def run_demo(settings: Settings, out: TextIO, clock: Clock) -> int:
         # invocation logs, a budget, the spend report
         logs, bedrock = (boto3.client(name, endpoint_url=endpoint) for name in ("logs", "bedrock"))
         records, today = seed_usage(logs, bedrock, now)
-        settings = with_demo_budget(settings, today)
+        settings = with_demo_budget(settings, today, now)
         say(
             f"Seeded {records:,} invocation-log records (a cache-heavy batch job running away in "
             f"the last hour, one model without a price); budgets: "

@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import ROUND_UP, Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from alarms.budgets import Budget
 from alarms.usage import record_from
@@ -22,9 +23,12 @@ HAIKU = "anthropic.claude-3-haiku-20240307-v1:0"
 SONNET = "us.anthropic.claude-3-5-sonnet-20241022-v2:0"
 NOVA = "amazon.nova-lite-v1:0"
 UNPRICED = "mistral.mistral-large-2407-v1:0"
+SEEDED_HOURS = 6  # of invocation-log records, ending now
 
 
-def demo_records(now: datetime, hours: int = 6, seed: int = 11) -> Iterator[dict[str, Any]]:
+def demo_records(
+    now: datetime, hours: int = SEEDED_HOURS, seed: int = 11
+) -> Iterator[dict[str, Any]]:
     """About 3,000 records over the last ``hours`` (oldest first)."""
     rng = random.Random(seed)
     start = now - timedelta(hours=hours)
@@ -76,8 +80,16 @@ def demo_records(now: datetime, hours: int = 6, seed: int = 11) -> Iterator[dict
             )
 
 
+def demo_zone(now: datetime) -> str:
+    """The demo budget's time zone: UTC, unless the UTC day began less than the seeded hours
+    ago; then a zone where it is afternoon, so the whole seeded day falls in one budget day
+    and the demo tells the same story at any hour."""
+    return "UTC" if now.astimezone(UTC).hour >= SEEDED_HOURS + 1 else "Etc/GMT+12"
+
+
 def seed_usage(logs: Any, bedrock: Any, now: datetime) -> tuple[int, Decimal]:
-    """Turn logging on, write the records; returns (records, their priced cost today)."""
+    """Turn logging on, write the records; returns (records, their priced cost today in the
+    demo budget's zone)."""
     logs.create_log_group(logGroupName=GROUP)
     logs.create_log_stream(logGroupName=GROUP, logStreamName="demo")
     bedrock.put_model_invocation_logging_configuration(
@@ -86,7 +98,8 @@ def seed_usage(logs: Any, bedrock: Any, now: datetime) -> tuple[int, Decimal]:
             "textDataDeliveryEnabled": True,
         }
     )
-    pricer, midnight = Pricer(), now.replace(hour=0, minute=0, second=0, microsecond=0)
+    local = now.astimezone(ZoneInfo(demo_zone(now)))
+    pricer, midnight = Pricer(), local.replace(hour=0, minute=0, second=0, microsecond=0)
     count, today, batch = 0, Decimal(0), []
     ordered = sorted(demo_records(now), key=lambda r: str(r["timestamp"]))
     for raw in ordered:
@@ -104,11 +117,12 @@ def seed_usage(logs: Any, bedrock: Any, now: datetime) -> tuple[int, Decimal]:
     return count, today
 
 
-def with_demo_budget(settings: Settings, spent_today: Decimal) -> Settings:
+def with_demo_budget(settings: Settings, spent_today: Decimal, now: datetime) -> Settings:
     """Unless budgets are configured, a daily one the seeded day has used about 85% of (so
     its 80% threshold speaks)."""
     update: dict[str, Any] = {}
     if not settings.cost.all_budgets:
         amount = max(Decimal(1), (spent_today / Decimal("0.85")).quantize(Decimal(1), ROUND_UP))
         update["budgets"] = (Budget(name="demo daily", period="daily", amount_usd=amount),)
+        update["budget_timezone"] = demo_zone(now)
     return settings.with_flat(**update)
