@@ -15,7 +15,10 @@ from zoneinfo import ZoneInfo
 
 import boto3
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+)
 from slack_sdk.http_retry.handler import RetryHandler
 
 from alarms.pricing import TokenCounts
@@ -108,12 +111,15 @@ def client(
 def slack_client(settings: Settings, *, sleep_on_429: bool = True) -> WebClient:
     """The bot's WebClient, pointed at ``settings.slack.api_url``.
 
-    Listeners' client waits out a 429 twice (a person is waiting for the answer); the alert
-    channel's client does not, since the outbox keeps the notice and retries after
-    ``Retry-After`` without holding a thread.
+    Listeners' client waits out a 429 twice and retries a dropped connection once (as
+    slack_sdk does by default: a person is waiting for the answer); the alert channel's client
+    does neither, since the outbox keeps the notice and retries after ``Retry-After`` without
+    holding a thread.
     """
     retries: list[RetryHandler] = (
-        [RateLimitErrorRetryHandler(max_retry_count=2)] if sleep_on_429 else []
+        [ConnectionErrorRetryHandler(), RateLimitErrorRetryHandler(max_retry_count=2)]
+        if sleep_on_429
+        else []
     )
     return WebClient(
         token=settings.secret("slack_bot_token"),
