@@ -8,7 +8,7 @@ from typing import Any
 from alarms.names import short_model
 from bot import bootstrap
 from bot.adapters.aws.cloudwatch import CloudWatchReader
-from bot.adapters.clock import SystemClock
+from bot.adapters.clock import FixedClock, SystemClock
 from bot.adapters.store import open_store
 from bot.adapters.store.alerts import AlertStore
 from bot.app.poll.metric_check import MetricRulesCheck
@@ -32,7 +32,8 @@ def test_seeded_incidents_raise_exactly_the_expected_alerts_once(
 ) -> None:
     seed_incidents(cloudwatch, END)
     settings = load_settings(latency_statistic="Average", lookback_hours=6)
-    store = open_store(settings.state_url, SystemClock())
+    # the store keeps the time of the polls (what it keeps expires by that clock)
+    store = open_store(settings.state_url, FixedClock(END + timedelta(minutes=1)))
     poller = bootstrap.poller(settings, store=store, cloudwatch=cloudwatch)
     reads: list[list[str]] = []  # GetMetricData calls for Bedrock series, by namespaces read
 
