@@ -20,6 +20,7 @@ from alarms.access import GUARDED, CommandAccess, command_key
 from alarms.budgets import Budget
 from alarms.pricing import PriceOverride
 from alarms.rolling import RollingBudget
+from bot.config.targets import AwsTarget, check_targets
 
 STATISTIC = re.compile(r"^(Average|Sum|Minimum|Maximum|SampleCount|p\d{1,2}(\.\d{1,2})?|p100)$")
 
@@ -139,6 +140,18 @@ class AwsSettings(Section):
         default=None,
         description="On Lambda: namespace where the poller publishes EstimatedCostUSD per model.",
     )
+    targets: tuple[AwsTarget, ...] = Field(
+        default=(),
+        description="[[aws.targets]]: accounts and regions to watch (default: boto3's own).",
+    )
+    max_parallel_targets: int = Field(
+        default=4, ge=1, le=32, description="Target regions polled at once."
+    )
+
+    @field_validator("targets")
+    @classmethod
+    def _distinct_targets(cls, value: tuple[AwsTarget, ...]) -> tuple[AwsTarget, ...]:
+        return check_targets(value)
 
 
 class PollingSettings(Section):
