@@ -36,7 +36,7 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check alarms bot tests benchmarks
 	$(BIN)/ruff format --check alarms bot tests benchmarks
-	$(BIN)/cfn-lint infra/template.yaml
+	$(BIN)/cfn-lint infra/template.yaml infra/member-role.yaml
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

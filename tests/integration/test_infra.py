@@ -49,6 +49,11 @@ def template() -> Any:
 
 @pytest.fixture
 def stack(aws: str, template: Any) -> dict[str, Any]:
+    return deploy(template)
+
+
+def deploy(template: Any, **more: str) -> dict[str, Any]:
+    """The expanded template deployed into moto with its usual parameters and ``more``."""
     s3 = boto3.client("s3")
     s3.create_bucket(Bucket="code")
     package = io.BytesIO()
@@ -63,6 +68,7 @@ def stack(aws: str, template: Any) -> dict[str, Any]:
         "EnableUsageSubscription": "true",
         "MonthlyBudgetUsd": "2500",
         "AskModelId": "us.anthropic.claude-3-5-haiku-20241022-v1:0",
+        **more,
     }
     cfn.create_stack(
         StackName=STACK,
@@ -93,8 +99,11 @@ def test_state_table_matches_the_store(stack: dict[str, Any], template: Any) -> 
     assert [r.key for r in store.scan("alert")] == ["fp1"]
 
 
-def policy_statements(ids: dict[str, str], role_logical_id: str) -> list[dict[str, Any]]:
-    iam = boto3.client("iam")
+def policy_statements(
+    ids: dict[str, str], role_logical_id: str, iam: Any = None
+) -> list[dict[str, Any]]:
+    """Every statement of the role's inline and attached policies (``iam``: another account's)."""
+    iam = iam or boto3.client("iam")
     role = ids[role_logical_id]
     statements: list[dict[str, Any]] = []
     for name in iam.list_role_policies(RoleName=role)["PolicyNames"]:

@@ -7,10 +7,11 @@ import json
 import re
 from typing import Any
 
+import boto3
 import pytest
 
 from alarms.rules import default_rules
-from bot.adapters.aws.permissions import FEATURES, FUNCTIONS
+from bot.adapters.aws.permissions import FEATURES, FUNCTIONS, TARGET_READERS
 from bot.app.poll.history import series_per_subject
 from bot.config.load import load_settings
 from tests.integration import test_infra
@@ -108,3 +109,42 @@ def test_schedule_states_the_series_count_the_bot_reads() -> None:
         f"Each poll reads {plain_} CloudWatch series per model ({streaming} if it streams) "
         f"and up to {guardrail} per guardrail" in text
     )
+
+
+TARGET_ROLES = [
+    "arn:aws:iam::111122223333:role/genai-ops-reader",
+    "arn:aws:iam::777788889999:role/genai-ops-reader",
+]
+TARGETS = json.dumps(
+    [
+        {"name": "prod", "role_arn": TARGET_ROLES[0], "regions": ["us-east-1", "us-west-2"]},
+        {"name": "research", "role_arn": TARGET_ROLES[1], "external_id": "genai-ops-7f3a"},
+    ]
+)
+
+
+def test_functions_assume_exactly_the_listed_target_roles(aws: str, template: Any) -> None:
+    deployed = test_infra.deploy(template, Targets=TARGETS, TargetRoleArns=",".join(TARGET_ROLES))
+    for role in TARGET_READERS:
+        actions = granted(policy_statements(deployed["ids"], role))
+        assumed = {a: resources for a, resources in actions.items() if a.startswith("sts:")}
+        assert assumed == {a: set(TARGET_ROLES) for a in FEATURES["targets"].actions}, role
+    scheduler = granted(policy_statements(deployed["ids"], "SchedulerRole"))
+    assert "sts:AssumeRole" not in scheduler
+    for function in ("SlackFunction", "PollerFunction", "UsageFunction"):
+        env = _environment(deployed["ids"][function])
+        assert json.loads(env["GENAI_OPS_AWS__TARGETS"]) == json.loads(TARGETS)
+
+
+def test_without_target_roles_no_function_may_assume_a_role(stack: dict[str, Any]) -> None:
+    for role in (*TARGET_READERS, "SchedulerRole"):
+        actions = granted(policy_statements(stack["ids"], role))
+        assert not [a for a in actions if a.startswith("sts:")], role
+    for function in ("SlackFunction", "PollerFunction", "UsageFunction"):
+        assert "GENAI_OPS_AWS__TARGETS" not in _environment(stack["ids"][function])
+
+
+def _environment(function_name: str) -> dict[str, str]:
+    config = boto3.client("lambda").get_function_configuration(FunctionName=function_name)
+    variables: dict[str, str] = config["Environment"]["Variables"]
+    return variables

@@ -8,20 +8,27 @@ from pathlib import Path
 from typing import Any
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "infra" / "template.yaml"
+MEMBER_TEMPLATE = TEMPLATE.with_name("member-role.yaml")
+
+
+def plain_template(path: Path) -> Any:
+    """A CloudFormation template (no transform) as the JSON CloudFormation is sent."""
+    from cfnlint.decode import decode_str
+
+    template, problems = decode_str(path.read_text())
+    assert not problems, problems
+    return json.loads(json.dumps(template, default=str))
 
 
 def expanded_template(parameters: dict[str, str], code_uri: str = "s3://code/bot.zip") -> Any:
     """The template after the SAM transform, functions' code pointed at ``code_uri``."""
-    from cfnlint.decode import decode_str
     from samtranslator.translator.transform import transform
 
     class NoManagedPolicies:
         def load(self) -> dict[str, str]:
             return {}
 
-    template, problems = decode_str(TEMPLATE.read_text())
-    assert not problems, problems
-    plain = json.loads(json.dumps(template, default=str))
+    plain = plain_template(TEMPLATE)
     for resource in plain["Resources"].values():
         if resource["Type"] == "AWS::Serverless::Function":
             resource["Properties"]["CodeUri"] = code_uri

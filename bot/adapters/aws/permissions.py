@@ -1,8 +1,9 @@
 """Which IAM actions each feature of the bot needs, on which resources.
 
 One table serves three readers: ``genai-ops check-config`` (a dry call per action),
-``docs/aws.md`` (a ready least-privilege policy per feature, generated from here) and the test
-that holds the SAM template's roles to exactly these grants.
+``docs/aws.md`` (a ready least-privilege policy per feature, generated from here) and the tests
+that hold the SAM template's roles and the member-account reader role
+(``infra/member-role.yaml``) to exactly these grants.
 """
 
 from __future__ import annotations
@@ -162,6 +163,12 @@ FEATURES: dict[str, Feature] = {
             ),
         ),
         Feature(
+            "targets",
+            "read other accounts: assume the member-account reader roles that the targets' "
+            "role_arn names (docs/accounts.md)",
+            (Grant(("sts:AssumeRole",), (f"{ARN}:iam::${{TargetAccount}}:role/${{TargetRole}}",)),),
+        ),
+        Feature(
             "create-table",
             "genai-ops create-table: the DynamoDB state table outside CloudFormation",
             (
@@ -180,6 +187,19 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
     "SlackRole": ("alerts", "pricing", "ask", "feedback", "state"),
     "PollerRole": ("alerts", "quotas", "cost", "pricing", "cost-metric", "state"),
     "UsageRole": ("cost-metric", "state"),
+}
+
+# The functions that may assume the member-account roles when the template's TargetRoleArns
+# lists any (the poll, /genai-stats and the usage roll-ups read every target).
+TARGET_READERS: tuple[str, ...] = ("SlackRole", "PollerRole", "UsageRole")
+
+# What the reader role of a member (target) account grants: the reads a poll and /genai-stats
+# make there. Read-only: no model calls, no metric writes, no state.
+MEMBER_ROLE: tuple[str, ...] = ("alerts", "find-logs", "pricing", "quotas", "cost")
+# Member-role features a parameter of infra/member-role.yaml can leave out.
+MEMBER_OPTIONAL: dict[str, str] = {
+    "quotas": "AllowServiceQuotas",  # "false": no Service Quotas reads
+    "cost": "InvocationLogGroupName",  # empty: no logs permission
 }
 
 
