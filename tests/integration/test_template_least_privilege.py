@@ -94,10 +94,13 @@ def test_parameter_examples_are_accepted_settings(monkeypatch: pytest.MonkeyPatc
     text = TEMPLATE.read_text()
     rules = re.search(r"\(GENAI_OPS_RULES\), e\.g\.\s+(\[.*?\])\.", text, re.S)
     aliases = re.search(r"\(GENAI_OPS_MODEL_ALIASES\), e\.g\.\s+(\{.*?\})\.", text, re.S)
-    assert rules and aliases
+    targets = re.search(r"\(GENAI_OPS_AWS__TARGETS\), e\.g\.\s+(\[.*?\])\.", text, re.S)
+    assert rules and aliases and targets
     monkeypatch.setenv("GENAI_OPS_RULES", " ".join(rules.group(1).split()))
     monkeypatch.setenv("GENAI_OPS_MODEL_ALIASES", " ".join(aliases.group(1).split()))
+    monkeypatch.setenv("GENAI_OPS_AWS__TARGETS", " ".join(targets.group(1).split()))
     settings = load_settings()
+    assert settings.aws.targets[0].regions == ("us-east-1", "us-west-2")
     assert settings.rules[0].kind == "latency_spike"
     assert next(iter(settings.model_aliases.values())).startswith("anthropic.")
 
@@ -123,7 +126,9 @@ TARGETS = json.dumps(
 )
 
 
-def test_functions_assume_exactly_the_listed_target_roles(aws: str, template: Any) -> None:
+def test_functions_assume_exactly_the_listed_target_roles(
+    aws: str, template: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     deployed = test_infra.deploy(template, Targets=TARGETS, TargetRoleArns=",".join(TARGET_ROLES))
     for role in TARGET_READERS:
         actions = granted(policy_statements(deployed["ids"], role))
@@ -134,6 +139,12 @@ def test_functions_assume_exactly_the_listed_target_roles(aws: str, template: An
     for function in ("SlackFunction", "PollerFunction", "UsageFunction"):
         env = _environment(deployed["ids"][function])
         assert json.loads(env["GENAI_OPS_AWS__TARGETS"]) == json.loads(TARGETS)
+    monkeypatch.setenv("GENAI_OPS_AWS__TARGETS", env["GENAI_OPS_AWS__TARGETS"])
+    targets = load_settings(None).aws.targets  # the parameter is settings the functions accept
+    assert [(t.label, t.role_arn) for t in targets] == [
+        ("prod", TARGET_ROLES[0]),
+        ("research", TARGET_ROLES[1]),
+    ]
 
 
 def test_without_target_roles_no_function_may_assume_a_role(stack: dict[str, Any]) -> None:

@@ -15,7 +15,17 @@ from bot.config.reference import render
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
-OURS = ["configuration", "slack-app", "aws", "rules", "cost", "troubleshooting", "routes", "digest"]
+OURS = [
+    "configuration",
+    "slack-app",
+    "aws",
+    "accounts",
+    "rules",
+    "cost",
+    "troubleshooting",
+    "routes",
+    "digest",
+]
 WRITTEN_ELSEWHERE = {"messages.md", "reliability.md", "data-path.md", "detection.md"}
 PAGES = [ROOT / "README.md", *(DOCS / f"{name}.md" for name in OURS)]
 
@@ -63,11 +73,12 @@ def test_there_are_toml_examples_on_every_topic() -> None:
 
 
 def json_examples() -> list[tuple[str, str, str]]:
-    """`GENAI_OPS_RULES` and `GENAI_OPS_MODEL_ALIASES` examples written inline in the docs."""
+    """`GENAI_OPS_RULES`, `GENAI_OPS_MODEL_ALIASES` and `GENAI_OPS_AWS__TARGETS` examples
+    written inline in the docs."""
     found = []
     for page in PAGES:
         text = " ".join(page.read_text().split())
-        for name in ("GENAI_OPS_RULES", "GENAI_OPS_MODEL_ALIASES"):
+        for name in ("GENAI_OPS_RULES", "GENAI_OPS_MODEL_ALIASES", "GENAI_OPS_AWS__TARGETS"):
             pattern = rf"{name}`?\)?,? e\.g\. `?(\[.*?\]|\{{.*?\}})`"
             found += [(page.name, name, value) for value in re.findall(pattern, text)]
     return found
@@ -75,7 +86,7 @@ def json_examples() -> list[tuple[str, str, str]]:
 
 def test_inline_json_examples_are_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
     examples = json_examples()
-    assert {name for _, name, _ in examples} == {"GENAI_OPS_RULES"}
+    assert {name for _, name, _ in examples} == {"GENAI_OPS_RULES", "GENAI_OPS_AWS__TARGETS"}
     for page, name, value in examples:
         json.loads(value)
         monkeypatch.setenv(name, value)
