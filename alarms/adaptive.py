@@ -54,7 +54,7 @@ def _step(
         _close_hour(s, st, hour)
     usuals = _usuals(s, st, hour)
     if Shape.FLAT not in usuals:
-        if s.ceiling is not None and sample.value > s.ceiling:
+        if s.ceiling is not None and sample.value > s.ceiling and sample.eligible:
             return PeriodVerdict(sample.timestamp, Verdict.BREACH, sample.value, s.ceiling)
         _remember(s, st, sample, usuals)
         _observe(s, st, sample.value, usuals)
@@ -65,8 +65,8 @@ def _step(
     breach = hold(
         s,
         st,
-        lines.crossed(sample.value),
-        lines.beyond_lower(sample.value),
+        sample.eligible and lines.crossed(sample.value),
+        sample.eligible and lines.beyond_lower(sample.value),
         lines.severe(sample.value),
     )
     if not breach:

@@ -68,5 +68,5 @@ def note(s: BaselineSettings, st: BaselineState, epoch: float) -> str:
     return (
         f"level shift accepted as the new normal at {when:%Y-%m-%d %H:%M} UTC after "
         f"{s.accept_after_minutes} min above usual "
-        f"({st.accepted_from:,.0f} -> {st.accepted_to:,.0f})"
+        f"({st.accepted_from:{s.value_format}} -> {st.accepted_to:{s.value_format}})"
     )

@@ -65,3 +65,29 @@ def test_drivers_over_the_episode_only() -> None:
     assert guardrails.drivers(parts, [T0 + PERIOD]) == [("B", 0.75), ("A", 0.25)]
     assert guardrails.drivers(parts, [T0]) == [("A", 1.0)]
     assert guardrails.drivers({}, [T0]) == []
+
+
+STRICT = [30, 29, 31, 30, 28, 32, 30, 31, 29, 30, 30, 31]  # a strict policy: ~30% always
+
+
+def test_a_strict_guardrail_at_a_steady_30_percent_never_pages() -> None:
+    result = run(STRICT * 6)
+    assert result.firing is False
+    assert result.baseline == pytest.approx(30.0, abs=1.0)
+
+
+def test_a_jump_from_2_to_20_percent_pages_and_says_what_usual_is() -> None:
+    usual = [2, 2, 1, 3, 2, 2, 2, 3, 1, 2, 2, 2]
+    result = run([*usual * 2, 20, 21, 19])
+    assert result.firing is True
+    assert result.value == pytest.approx(19.0)
+    assert result.details["usual"] == "usual (last 2 h): 2.0% intervened"
+    assert result.summary.startswith("intervened on 19.0% of calls (usual 2.0%)")
+
+
+def test_too_few_interventions_never_page_however_high_the_rate() -> None:
+    # 4 of 20 calls is 20%, from 0%: under min_interventions (5), not evidence
+    assert run([*[0] * 12, 4, 4, 4], calls=20.0).firing is False
+    assert run(
+        [*[0] * 12, 4, 4, 4], rule=RULE.model_copy(update={"min_interventions": 3}), calls=20.0
+    ).firing
