@@ -16,7 +16,13 @@ from collections.abc import Iterable
 from statistics import median
 
 from alarms.baseline import median_and_mad, median_and_mad_sorted
-from alarms.baseline_state import BaselineSettings, BaselineState, Sample
+from alarms.baseline_state import (
+    RESIDUAL_DIGITS,
+    BaselineSettings,
+    BaselineState,
+    Sample,
+    kept,
+)
 from alarms.bounds import bounds
 from alarms.level_shift import hold, note, track_shift
 from alarms.periods import PeriodVerdict, Verdict
@@ -89,7 +95,7 @@ def _step(
 
 def _close_hour(s: BaselineSettings, st: BaselineState, hour: int) -> None:
     if st.open_hour is not None and st.open_values:
-        st.hours[st.open_hour] = weighted_median(st.open_values, st.open_weights or None)
+        st.hours[st.open_hour] = kept(weighted_median(st.open_values, st.open_weights or None))
     keep = hour - WEEK_HOURS * s.profile_weeks - 1
     st.hours = {h: v for h, v in st.hours.items() if h >= keep}
     st.open_hour, st.open_values, st.open_weights = hour, [], []
@@ -142,11 +148,13 @@ def _remember(
     s: BaselineSettings, st: BaselineState, sample: Sample, usuals: dict[Shape, float]
 ) -> None:
     cap = s.baseline_periods
-    _push(st.recent, sample.value, cap)
-    st.open_values.append(sample.value)
+    value = kept(sample.value)
+    _push(st.recent, value, cap)
+    st.open_values.append(value)
     if sample.weight is not None:
-        st.open_weights.append(sample.weight)
-        _push(st.traffic, sample.weight, cap)
+        weight = kept(sample.weight)
+        st.open_weights.append(weight)
+        _push(st.traffic, weight, cap)
 
 
 def _observe(
@@ -155,7 +163,7 @@ def _observe(
     """Every value, breaching or not, joins the residuals that measure the tails."""
     cap = s.tail_periods
     for shape, usual in usuals.items():
-        _push(st.residuals.setdefault(shape, []), value - usual, cap)
+        _push(st.residuals.setdefault(shape, []), kept(value - usual, RESIDUAL_DIGITS), cap)
 
 
 def _push(ring: list[float], value: float, cap: int) -> None:

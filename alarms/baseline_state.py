@@ -11,6 +11,16 @@ from pydantic import BaseModel, Field
 from alarms.model import Frozen
 from alarms.profile import Shape
 
+VALUE_DIGITS = 4  # significant digits the state keeps of values, traffic and hour summaries
+RESIDUAL_DIGITS = 3  # ...and of deviations from usual (they only set margins)
+
+
+def kept(value: float, digits: int = VALUE_DIGITS) -> float:
+    """``value`` to ``digits`` significant digits, as the state keeps it: rounding when a
+    number is remembered (not when it is stored) keeps the state small and the verdicts the
+    same whether or not the state went through the store."""
+    return float(f"{value:.{digits}g}")
+
 
 class BaselineSettings(Frozen):
     """How sensitive a baseline is; rules map their own settings onto this."""
