@@ -64,7 +64,9 @@ def _step(
             return PeriodVerdict(sample.timestamp, Verdict.BREACH, sample.value, s.ceiling)
         _remember(s, st, sample, usuals)
         _observe(s, st, sample.value, usuals)
-        return PeriodVerdict(sample.timestamp, Verdict.MISSING, sample.value)
+        # a young baseline judges nothing; where a ceiling is set, it judges meanwhile
+        young = Verdict.MISSING if s.ceiling is None else Verdict.OK
+        return PeriodVerdict(sample.timestamp, young, sample.value, s.ceiling)
     shape = _best_shape(s, st, usuals)
     usual = usuals[shape]
     lines = bounds(s, st, shape, usual, _widening(st, sample.weight))

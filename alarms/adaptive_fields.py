@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import Field
 
@@ -51,14 +51,22 @@ class AdaptiveFields(Frozen):
     )
 
 
-def adaptive_settings(
-    rule: AdaptiveFields,
-    breach_periods: int,
-    eval_periods: int,
-    resolve_periods: int,
-    **specific: Any,
-) -> BaselineSettings:
-    """The baseline settings of ``rule``; ``specific`` adds the margins of its kind."""
+class Timed(Protocol):
+    """When a rule fires and resolves: M of N breaching periods, K calm ones."""
+
+    @property
+    def breach_periods(self) -> int: ...
+
+    @property
+    def eval_periods(self) -> int: ...
+
+    @property
+    def resolve_periods(self) -> int: ...
+
+
+def adaptive_settings(rule: AdaptiveFields, timed: Timed, **specific: Any) -> BaselineSettings:
+    """The baseline settings of ``rule`` firing and resolving as ``timed`` says (usually the
+    rule itself); ``specific`` adds the margins of its kind."""
     return BaselineSettings(
         mad_multiplier=rule.mad_multiplier,
         min_periods=rule.min_baseline_periods,
@@ -69,8 +77,8 @@ def adaptive_settings(
         profile_weeks=rule.profile_weeks,
         profile_gain=rule.profile_gain,
         tail_quantile=rule.tail_quantile,
-        breach_periods=breach_periods,
-        eval_periods=eval_periods,
-        calm_to_reset=resolve_periods,
+        breach_periods=timed.breach_periods,
+        eval_periods=timed.eval_periods,
+        calm_to_reset=timed.resolve_periods,
         **specific,
     )

@@ -15,51 +15,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
-from alarms.adaptive import BaselineSettings, BaselineState
-from alarms.adaptive_fields import adaptive_settings
 from alarms.model import Evaluation, MetricPoint
 from alarms.periods import PeriodVerdict, Verdict, replay
 from alarms.rates import share
 from alarms.rules import GuardrailSurgeRule
-from alarms.streamed import judge_points
+from alarms.shares import judge_share
 
 Counts = Mapping[datetime, float]
-
-
-def settings_for(rule: GuardrailSurgeRule) -> BaselineSettings:
-    """The adaptive baseline of ``rule``: rises only, floored at ``min_rate``."""
-    return adaptive_settings(
-        rule,
-        rule.breach_periods,
-        rule.eval_periods,
-        rule.resolve_periods,
-        relative=rule.relative_margin,
-        absolute=rule.absolute_margin,
-        floor=rule.min_rate,
-        drop=None,
-        value_format=".1%",
-    )
-
-
-def judge(
-    rule: GuardrailSurgeRule,
-    state: BaselineState | None,
-    rates: Sequence[MetricPoint],
-    invocations: Counts | None = None,
-    interventions: Counts | None = None,
-    period_seconds: int = 300,
-) -> tuple[list[PeriodVerdict], BaselineState]:
-    """Verdicts for the periods newer than ``state``, and the state to keep for next time."""
-    return judge_points(
-        settings_for(rule),
-        state,
-        rates,
-        invocations,
-        max(rule.min_invocations, 1),
-        period_seconds,
-        interventions,
-        rule.min_interventions,
-    )
 
 
 def verdicts(
@@ -70,8 +32,7 @@ def verdicts(
 ) -> list[PeriodVerdict]:
     """One verdict per period from a fresh baseline; without counts (a backtest) traffic
     is not checked."""
-    ordered = sorted(rates, key=lambda p: p.timestamp)
-    return judge(rule, None, ordered, invocations, interventions)[0]
+    return judge_share(rule, None, rates, invocations, interventions)[0]
 
 
 def drivers(parts: Mapping[str, Counts], moments: Iterable[datetime]) -> list[tuple[str, float]]:

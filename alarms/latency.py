@@ -45,9 +45,7 @@ def settings_for(rule: LatencySpikeRule) -> BaselineSettings:
     """The baseline settings of ``rule``."""
     return adaptive_settings(
         rule,
-        rule.breach_periods,
-        rule.eval_periods,
-        rule.resolve_periods,
+        rule,
         relative=rule.relative_margin,
         absolute=rule.absolute_margin_ms,
         ceiling=rule.max_ms,

@@ -7,12 +7,10 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from statistics import median
 
-from alarms.adaptive import BaselineSettings, BaselineState
-from alarms.adaptive_fields import adaptive_settings
 from alarms.model import Evaluation, MetricPoint
 from alarms.periods import PeriodVerdict, Verdict, replay
 from alarms.rules import ErrorRateRule, ThrottleRateRule
-from alarms.streamed import judge_points
+from alarms.shares import judge_share
 
 Counts = Mapping[datetime, float]
 RateRule = ErrorRateRule | ThrottleRateRule
@@ -35,45 +33,6 @@ def share(events: Counts, calls: Counts) -> list[MetricPoint]:
     ]
 
 
-def settings_for(rule: RateRule) -> BaselineSettings:
-    """The adaptive baseline of ``rule``: rises only, floored at ``min_rate``, capped by
-    ``hard_max_rate``."""
-    return adaptive_settings(
-        rule,
-        rule.breach_periods,
-        rule.eval_periods,
-        rule.resolve_periods,
-        relative=rule.relative_margin,
-        absolute=rule.absolute_margin,
-        floor=rule.min_rate,
-        ceiling=rule.hard_max_rate,
-        ceiling_at_once=False,
-        drop=None,
-        value_format=".1%",
-    )
-
-
-def judge(
-    rule: RateRule,
-    state: BaselineState | None,
-    rates: Sequence[MetricPoint],
-    calls: Counts | None = None,
-    events: Counts | None = None,
-    period_seconds: int = 300,
-) -> tuple[list[PeriodVerdict], BaselineState]:
-    """Adaptive verdicts for the periods newer than ``state``, and the state to keep."""
-    return judge_points(
-        settings_for(rule),
-        state,
-        rates,
-        calls,
-        max(rule.min_attempts, 1),
-        period_seconds,
-        events,
-        rule.min_events,
-    )
-
-
 def verdicts(
     rule: RateRule,
     rates: Sequence[MetricPoint],
@@ -84,7 +43,7 @@ def verdicts(
     ``calls``/``events`` (a backtest of a bare rate series) the traffic minimums are not
     checked."""
     if rule.mode == "adaptive":
-        return judge(rule, None, sorted(rates, key=lambda p: p.timestamp), calls, events)[0]
+        return judge_share(rule, None, rates, calls, events)[0]
     out = []
     for point in sorted(rates, key=lambda p: p.timestamp):
         total = None if calls is None else calls.get(point.timestamp, 0.0)

@@ -35,4 +35,4 @@ def judge_latency(
     def conclude(data: Data, judged: list[PeriodVerdict]) -> Evaluation:
         return latency.evaluation_of(rule, model, judged, data[calls].by_time(), period)
 
-    return judge_stream(memory, (lat, calls), now, lookback, judge, conclude)
+    return judge_stream((lat, calls), judge, conclude, memory, now, lookback)

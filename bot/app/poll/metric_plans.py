@@ -28,11 +28,13 @@ from bot.app.poll.series_memory import SeriesMemory
 from bot.app.poll.share_judges import (
     GuardrailKeys,
     RateSeries,
+    conclude_guardrail,
+    conclude_rate,
     judge_guardrail,
     judge_rate,
-    stream_guardrail,
-    stream_rate,
+    new_periods,
 )
+from bot.app.poll.stream import judge_stream
 
 Data = Mapping[SeriesKey, MetricSeries]
 Stream = Callable[[SeriesMemory, datetime, timedelta], tuple[Evaluation, SeriesMemory]]
@@ -119,7 +121,10 @@ def _rate(rule: ErrorRateRule | ThrottleRateRule, model: str, period: int) -> Pl
             parts["client_errors"] = model_key(model, "InvocationClientErrors")
     calls = (model_key(model, "Invocations"), model_key(model, "InvocationThrottles"))
     series = RateSeries(model, calls, parts)
-    stream = partial(stream_rate, rule, series, period) if rule.mode == "adaptive" else None
+    stream = None
+    if rule.mode == "adaptive":
+        conclude = partial(conclude_rate, rule, series, period)
+        stream = partial(judge_stream, series.keys(), new_periods(rule, series, period), conclude)
     return Plan(series.keys(), partial(judge_rate, rule, series, period), model, stream)
 
 
@@ -136,6 +141,7 @@ def _guardrail(rule: GuardrailSurgeRule, series: GuardrailSeries, period: int) -
         {name: tuple(hit(d) for d in dims) for name, dims in series.by_policy.items()},
         {name: tuple(hit(d) for d in dims) for name, dims in series.by_source.items()},
     )
-    stream = partial(stream_guardrail, rule, keys, period)
+    conclude = partial(conclude_guardrail, rule, keys, period)
+    stream = partial(judge_stream, keys.keys(), new_periods(rule, keys, period), conclude)
     judge = partial(judge_guardrail, rule, keys, period)
     return Plan(keys.keys(), judge, f"{series.arn}:{series.version}", stream)

@@ -1,20 +1,20 @@
 """Judging shares of calls once read: error and throttle rates per model, interventions per
-guardrail. In adaptive mode each is a stream on the series' own baseline, kept in memory."""
+guardrail. ``new_periods`` and a ``conclude_*`` make the stream that judges each on the
+series' own baseline, kept in memory; ``judge_*`` judge a whole window at once."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from functools import partial
+from datetime import datetime
 
 from alarms import guardrails, rates
 from alarms.adaptive import BaselineState
 from alarms.model import Evaluation, SeriesKey
 from alarms.periods import PeriodVerdict
 from alarms.rules import ErrorRateRule, GuardrailSurgeRule, ThrottleRateRule
-from bot.app.poll.series_memory import SeriesMemory
-from bot.app.poll.stream import Data, after, judge_stream
+from alarms.shares import ShareRule, judge_share
+from bot.app.poll.stream import Data, Judge, after
 
 Counts = dict[datetime, float]
 RateRule = ErrorRateRule | ThrottleRateRule
@@ -53,29 +53,13 @@ def judge_rate(rule: RateRule, series: RateSeries, period: int, data: Data) -> E
     return rates.evaluate(rule, series.model, events, attempts, period, breakdown)
 
 
-def stream_rate(
-    rule: RateRule,
-    series: RateSeries,
-    period: int,
-    memory: SeriesMemory,
-    now: datetime,
-    lookback: timedelta,
-) -> tuple[Evaluation, SeriesMemory]:
-    """The rate rule on the model's adaptive baseline, judging only new periods."""
-
-    def judge(
-        data: Data, state: BaselineState | None, done: float | None
-    ) -> tuple[list[PeriodVerdict], BaselineState]:
-        events, attempts = series.counts(data)
-        fresh = after(rates.share(events, attempts), done)
-        return rates.judge(rule, state, fresh, attempts, events, period)
-
-    def conclude(data: Data, judged: list[PeriodVerdict]) -> Evaluation:
-        events, attempts = series.counts(data)
-        breakdown = {name: data[key].by_time() for name, key in series.parts.items()}
-        return rates.evaluation_of(rule, series.model, judged, events, attempts, period, breakdown)
-
-    return judge_stream(memory, series.keys(), now, lookback, judge, conclude)
+def conclude_rate(
+    rule: RateRule, series: RateSeries, period: int, data: Data, judged: list[PeriodVerdict]
+) -> Evaluation:
+    """The rate alert over the remembered verdicts."""
+    events, attempts = series.counts(data)
+    breakdown = {name: data[key].by_time() for name, key in series.parts.items()}
+    return rates.evaluation_of(rule, series.model, judged, events, attempts, period, breakdown)
 
 
 @dataclass(frozen=True)
@@ -103,16 +87,17 @@ def judge_guardrail(
     """The guardrail rule over a whole window, from a fresh baseline."""
     hits, calls = series.counts(data)
     judged = guardrails.verdicts(rule, rates.share(hits, calls), calls, hits)
-    return _conclude_guardrail(rule, series, period, data, judged)
+    return conclude_guardrail(rule, series, period, data, judged)
 
 
-def _conclude_guardrail(
+def conclude_guardrail(
     rule: GuardrailSurgeRule,
     series: GuardrailKeys,
     period: int,
     data: Data,
     judged: list[PeriodVerdict],
 ) -> Evaluation:
+    """The guardrail alert over the remembered verdicts."""
     return guardrails.evaluation_of(
         rule,
         series.guardrail,
@@ -124,22 +109,15 @@ def _conclude_guardrail(
     )
 
 
-def stream_guardrail(
-    rule: GuardrailSurgeRule,
-    series: GuardrailKeys,
-    period: int,
-    memory: SeriesMemory,
-    now: datetime,
-    lookback: timedelta,
-) -> tuple[Evaluation, SeriesMemory]:
-    """The guardrail rule on the guardrail's adaptive baseline, judging only new periods."""
+def new_periods(rule: ShareRule, series: RateSeries | GuardrailKeys, period: int) -> Judge:
+    """Judges the shares of the periods after the newest judged one on ``rule``'s baseline
+    (the adaptive mode of a rate rule; every guardrail rule)."""
 
     def judge(
         data: Data, state: BaselineState | None, done: float | None
     ) -> tuple[list[PeriodVerdict], BaselineState]:
-        hits, calls = series.counts(data)
-        fresh = after(rates.share(hits, calls), done)
-        return guardrails.judge(rule, state, fresh, calls, hits, period)
+        bad, calls = series.counts(data)
+        fresh = after(rates.share(bad, calls), done)
+        return judge_share(rule, state, fresh, calls, bad, period)
 
-    conclude = partial(_conclude_guardrail, rule, series, period)
-    return judge_stream(memory, series.keys(), now, lookback, judge, conclude)
+    return judge

@@ -27,12 +27,12 @@ def after(points: Iterable[MetricPoint], done: float | None) -> list[MetricPoint
 
 
 def judge_stream(
-    memory: SeriesMemory,
     keys: Sequence[SeriesKey],
-    now: datetime,
-    lookback: timedelta,
     judge: Judge,
     conclude: Conclude,
+    memory: SeriesMemory,
+    now: datetime,
+    lookback: timedelta,
 ) -> tuple[Evaluation, SeriesMemory]:
     """Judge the new periods in ``memory``'s window with its baseline, keep the verdicts,
     and conclude the alert state over those of the look-back before ``now``, with what
