@@ -91,3 +91,17 @@ def test_too_few_interventions_never_page_however_high_the_rate() -> None:
     assert run(
         [*[0] * 12, 4, 4, 4], rule=RULE.model_copy(update={"min_interventions": 3}), calls=20.0
     ).firing
+
+
+def test_a_guardrail_busy_by_day_is_judged_on_its_hour_and_says_so() -> None:
+    """Day traffic trips the guardrail on ~10% of calls, night traffic on ~2%: after four
+    days, 40% at 14:00 pages against the usual for 14:00, not against the whole day."""
+    day = [10 if 8 <= (i // 12) % 24 < 20 else 2 for i in range(4 * 288)]
+    hits = [v + (i * 7 % 3) - 1 for i, v in enumerate(day)]  # 1 point of wobble
+    surge_at = 4 * 288 + 14 * 12  # 14:00 on the fifth day
+    hits += [v + (i * 7 % 3) - 1 for i, v in enumerate(day[: 14 * 12], start=4 * 288)]
+    result = run([*hits[:surge_at], 40, 42, 41])
+    assert result.firing is True
+    assert result.details["usual"] == "usual for 14:00: 10.0% intervened"
+    calm = run(hits[:surge_at])
+    assert calm.firing is False
