@@ -16,7 +16,13 @@ from collections.abc import Iterable
 from statistics import median
 
 from alarms.baseline import median_and_mad, median_and_mad_sorted
-from alarms.baseline_state import BaselineSettings, BaselineState, Sample
+from alarms.baseline_state import (
+    RESIDUAL_DIGITS,
+    BaselineSettings,
+    BaselineState,
+    Sample,
+    kept,
+)
 from alarms.bounds import bounds
 from alarms.level_shift import hold, note, track_shift
 from alarms.periods import PeriodVerdict, Verdict
@@ -54,19 +60,21 @@ def _step(
         _close_hour(s, st, hour)
     usuals = _usuals(s, st, hour)
     if Shape.FLAT not in usuals:
-        if s.ceiling is not None and sample.value > s.ceiling:
+        if s.ceiling is not None and sample.value > s.ceiling and sample.eligible:
             return PeriodVerdict(sample.timestamp, Verdict.BREACH, sample.value, s.ceiling)
         _remember(s, st, sample, usuals)
         _observe(s, st, sample.value, usuals)
-        return PeriodVerdict(sample.timestamp, Verdict.MISSING, sample.value)
+        # a young baseline judges nothing; where a ceiling is set, it judges meanwhile
+        young = Verdict.MISSING if s.ceiling is None else Verdict.OK
+        return PeriodVerdict(sample.timestamp, young, sample.value, s.ceiling)
     shape = _best_shape(s, st, usuals)
     usual = usuals[shape]
     lines = bounds(s, st, shape, usual, _widening(st, sample.weight))
     breach = hold(
         s,
         st,
-        lines.crossed(sample.value),
-        lines.beyond_lower(sample.value),
+        sample.eligible and lines.crossed(sample.value),
+        sample.eligible and lines.beyond_lower(sample.value),
         lines.severe(sample.value),
     )
     if not breach:
@@ -89,7 +97,7 @@ def _step(
 
 def _close_hour(s: BaselineSettings, st: BaselineState, hour: int) -> None:
     if st.open_hour is not None and st.open_values:
-        st.hours[st.open_hour] = weighted_median(st.open_values, st.open_weights or None)
+        st.hours[st.open_hour] = kept(weighted_median(st.open_values, st.open_weights or None))
     keep = hour - WEEK_HOURS * s.profile_weeks - 1
     st.hours = {h: v for h, v in st.hours.items() if h >= keep}
     st.open_hour, st.open_values, st.open_weights = hour, [], []
@@ -142,11 +150,13 @@ def _remember(
     s: BaselineSettings, st: BaselineState, sample: Sample, usuals: dict[Shape, float]
 ) -> None:
     cap = s.baseline_periods
-    _push(st.recent, sample.value, cap)
-    st.open_values.append(sample.value)
+    value = kept(sample.value)
+    _push(st.recent, value, cap)
+    st.open_values.append(value)
     if sample.weight is not None:
-        st.open_weights.append(sample.weight)
-        _push(st.traffic, sample.weight, cap)
+        weight = kept(sample.weight)
+        st.open_weights.append(weight)
+        _push(st.traffic, weight, cap)
 
 
 def _observe(
@@ -155,7 +165,7 @@ def _observe(
     """Every value, breaching or not, joins the residuals that measure the tails."""
     cap = s.tail_periods
     for shape, usual in usuals.items():
-        _push(st.residuals.setdefault(shape, []), value - usual, cap)
+        _push(st.residuals.setdefault(shape, []), kept(value - usual, RESIDUAL_DIGITS), cap)
 
 
 def _push(ring: list[float], value: float, cap: int) -> None:

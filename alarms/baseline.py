@@ -26,27 +26,3 @@ def middle(ranked: Sequence[float]) -> float:
     """The median of ``ranked``, already sorted ascending (not empty)."""
     half = len(ranked) // 2
     return float(ranked[half]) if len(ranked) % 2 else (ranked[half - 1] + ranked[half]) / 2
-
-
-def threshold_above(
-    history: Sequence[float],
-    min_periods: int,
-    *,
-    relative: float,
-    absolute: float,
-    mad_multiplier: float,
-    floor: float = float("-inf"),
-) -> tuple[float, float] | None:
-    """(threshold, baseline) from calm ``history``, or None while it is shorter than
-    ``min_periods``: the largest of ``floor``, baseline * (1 + relative), baseline + absolute
-    and baseline + ``mad_multiplier`` robust standard deviations."""
-    if len(history) < min_periods:
-        return None
-    centre, spread = median_and_mad(history)
-    threshold = max(
-        floor,
-        centre * (1 + relative),
-        centre + absolute,
-        centre + mad_multiplier * spread,
-    )
-    return threshold, centre

@@ -11,6 +11,16 @@ from pydantic import BaseModel, Field
 from alarms.model import Frozen
 from alarms.profile import Shape
 
+VALUE_DIGITS = 4  # significant digits the state keeps of values, traffic and hour summaries
+RESIDUAL_DIGITS = 3  # ...and of deviations from usual (they only set margins)
+
+
+def kept(value: float, digits: int = VALUE_DIGITS) -> float:
+    """``value`` to ``digits`` significant digits, as the state keeps it: rounding when a
+    number is remembered (not when it is stored) keeps the state small and the verdicts the
+    same whether or not the state went through the store."""
+    return float(f"{value:.{digits}g}")
+
 
 class BaselineSettings(Frozen):
     """How sensitive a baseline is; rules map their own settings onto this."""
@@ -20,6 +30,7 @@ class BaselineSettings(Frozen):
     mad_multiplier: float = 4.0
     floor: float = -math.inf
     ceiling: float | None = None  # a static limit that breaches whatever the baseline
+    ceiling_at_once: bool = True  # one period above the ceiling fires (else M of N)
     min_periods: int = 6
     baseline_periods: int = 288
     hysteresis: float = 0.3
@@ -34,6 +45,7 @@ class BaselineSettings(Frozen):
     breach_periods: int = 3  # hysteresis holds once this many of
     eval_periods: int = 5  # the last ``eval_periods`` crossed the threshold
     calm_to_reset: int = 3  # ...until this many periods in a row are below the lower one
+    value_format: str = ",.0f"  # how notes show a value, e.g. ".1%" for a share of calls
 
 
 class BaselineState(BaseModel):
@@ -63,8 +75,10 @@ class BaselineState(BaseModel):
 
 @dataclass(frozen=True, slots=True)
 class Sample:
-    """One period's value, with its traffic (calls) when known."""
+    """One period's value, with its traffic (calls) when known. A period that is not
+    ``eligible`` (e.g. too few bad calls to count as evidence) may be calm but never breaches."""
 
     timestamp: datetime
     value: float
     weight: float | None = None
+    eligible: bool = True

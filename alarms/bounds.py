@@ -46,7 +46,7 @@ def bounds(
     severe = math.inf if s.spike_margins is None else usual + s.spike_margins * margin
     if s.ceiling is not None:
         threshold, lower = min(threshold, s.ceiling), min(lower, s.ceiling)
-        severe = min(severe, s.ceiling)
+        severe = min(severe, s.ceiling) if s.ceiling_at_once else severe
     drop_line = drop_lower = -math.inf
     if s.drop is not None:
         floor = st.floors.get(shape, 0.0) * widen

@@ -1,37 +1,27 @@
-"""The guardrail-surge rule: a guardrail's intervention rate against its own baseline.
+"""The guardrail-surge rule: a guardrail's intervention rate against its own adaptive baseline.
 
-A period breaches when ``InvocationsIntervened / Invocations`` is above the largest of the
-absolute floor, the baseline times ``1 + relative_margin``, the baseline plus
-``absolute_margin`` and the baseline plus ``mad_multiplier`` robust deviations. The alert
-names the policy types (``GuardrailPolicyType``) and sides (``GuardrailContentSource``)
-whose interventions drove it.
+``InvocationsIntervened / Invocations`` per period goes through the same streaming baseline
+as latency (time-of-day and day-of-week profile, hysteresis, traffic weighting, a lasting
+rise accepted as the new normal). A period breaches when the rate is above usual by the
+largest of ``relative_margin``, ``absolute_margin``, ``mad_multiplier`` robust deviations
+and the usual tail, is at least ``min_rate``, and had at least ``min_interventions``
+intervened calls: a strict guardrail that always intervenes on 30% never pages, one that
+jumps from 2% to 20% does. The alert names the policy types (``GuardrailPolicyType``) and
+sides (``GuardrailContentSource``) whose interventions drove it.
 """
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
-from alarms.baseline import threshold_above
 from alarms.model import Evaluation, MetricPoint
 from alarms.periods import PeriodVerdict, Verdict, replay
 from alarms.rates import share
 from alarms.rules import GuardrailSurgeRule
+from alarms.shares import judge_share
 
 Counts = Mapping[datetime, float]
-
-
-def threshold_for(rule: GuardrailSurgeRule, history: Sequence[float]) -> tuple[float, float] | None:
-    """(threshold, baseline) from calm history, or None while history is too short."""
-    return threshold_above(
-        history,
-        rule.min_baseline_periods,
-        relative=rule.relative_margin,
-        absolute=rule.absolute_margin,
-        mad_multiplier=rule.mad_multiplier,
-        floor=rule.min_rate,
-    )
 
 
 def verdicts(
@@ -40,27 +30,9 @@ def verdicts(
     invocations: Counts | None = None,
     interventions: Counts | None = None,
 ) -> list[PeriodVerdict]:
-    """One verdict per period; without counts (a backtest) traffic is not checked."""
-    history: deque[float] = deque(maxlen=rule.baseline_periods)
-    out: list[PeriodVerdict] = []
-    for point in sorted(rates, key=lambda p: p.timestamp):
-        calls = None if invocations is None else invocations.get(point.timestamp, 0.0)
-        hits = None if interventions is None else interventions.get(point.timestamp, 0.0)
-        if calls is not None and calls < max(rule.min_invocations, 1):
-            out.append(PeriodVerdict(point.timestamp, Verdict.MISSING, point.value))
-            continue
-        limits = threshold_for(rule, list(history))
-        if limits is None:
-            out.append(PeriodVerdict(point.timestamp, Verdict.MISSING, point.value))
-            history.append(point.value)
-            continue
-        threshold, baseline = limits
-        breach = point.value > threshold and (hits is None or hits >= rule.min_interventions)
-        verdict = Verdict.BREACH if breach else Verdict.OK
-        out.append(PeriodVerdict(point.timestamp, verdict, point.value, threshold, baseline))
-        if not breach:
-            history.append(point.value)
-    return out
+    """One verdict per period from a fresh baseline; without counts (a backtest) traffic
+    is not checked."""
+    return judge_share(rule, None, rates, invocations, interventions)[0]
 
 
 def drivers(parts: Mapping[str, Counts], moments: Iterable[datetime]) -> list[tuple[str, float]]:
@@ -101,8 +73,23 @@ def evaluate(
     by_source: Mapping[str, Counts] | None = None,
 ) -> Evaluation:
     """Whether the guardrail ``(arn, version)`` intervenes far more than usual now."""
-    arn, version = guardrail
     judged = verdicts(rule, share(interventions, invocations), invocations, interventions)
+    counts = (interventions, invocations)
+    return evaluation_of(rule, guardrail, judged, counts, period_seconds, by_policy, by_source)
+
+
+def evaluation_of(
+    rule: GuardrailSurgeRule,
+    guardrail: tuple[str, str],
+    judged: Sequence[PeriodVerdict],
+    counts: tuple[Counts, Counts],
+    period_seconds: int,
+    by_policy: Mapping[str, Counts] | None = None,
+    by_source: Mapping[str, Counts] | None = None,
+) -> Evaluation:
+    """The alert state at the end of ``judged``; ``counts`` is (interventions, invocations)."""
+    interventions, invocations = counts
+    arn, version = guardrail
     states = replay(judged, rule)
     labels = {"guardrail": arn, "version": version}
     last = next((v for v in reversed(judged) if v.verdict is not Verdict.MISSING), None)
@@ -119,6 +106,18 @@ def evaluate(
         summary += f", mostly {policies[0][0]}"
     if sources:
         summary += f" on {sources[0][0]}"
+    details = {
+        "metric": "InvocationsIntervened",
+        "period_seconds": str(period_seconds),
+        "invocations": f"{invocations.get(last.timestamp, 0):.0f}",
+        "interventions": f"{interventions.get(last.timestamp, 0):.0f}",
+        "policy_types": _describe(policies),
+        "content_sources": _describe(sources),
+    }
+    if last.baseline is not None and last.usual:
+        details["usual"] = f"{last.usual}: {last.baseline:.1%} intervened"
+    if last.note:
+        details["level_shift"] = last.note
     return Evaluation(
         rule=rule.kind,
         labels=labels,
@@ -131,14 +130,7 @@ def evaluate(
         onset=final.since,
         period_end=last.timestamp,
         summary=summary,
-        details={
-            "metric": "InvocationsIntervened",
-            "period_seconds": str(period_seconds),
-            "invocations": f"{invocations.get(last.timestamp, 0):.0f}",
-            "interventions": f"{interventions.get(last.timestamp, 0):.0f}",
-            "policy_types": _describe(policies),
-            "content_sources": _describe(sources),
-        },
+        details=details,
         repeat_interval_minutes=rule.repeat_interval_minutes,
         refire_cooldown_minutes=rule.refire_cooldown_minutes,
     )

@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from alarms.adaptive import BaselineSettings, BaselineState, Sample, detect
+from alarms.adaptive import BaselineSettings, BaselineState
+from alarms.adaptive_fields import adaptive_settings
 from alarms.model import Evaluation, MetricPoint
 from alarms.periods import PeriodVerdict, Verdict, replay
 from alarms.rules import LatencySpikeRule
+from alarms.streamed import judge_points
 
 TREND_POINTS = 24  # two hours of 5-minute periods on the alert's sparkline
 DROP_MEANING = (
@@ -41,22 +43,12 @@ def in_time(rule: LatencySpikeRule, period_seconds: int) -> LatencySpikeRule:
 
 def settings_for(rule: LatencySpikeRule) -> BaselineSettings:
     """The baseline settings of ``rule``."""
-    return BaselineSettings(
+    return adaptive_settings(
+        rule,
+        rule,
         relative=rule.relative_margin,
         absolute=rule.absolute_margin_ms,
-        mad_multiplier=rule.mad_multiplier,
         ceiling=rule.max_ms,
-        min_periods=rule.min_baseline_periods,
-        baseline_periods=rule.baseline_periods,
-        hysteresis=rule.hysteresis,
-        accept_after_minutes=rule.accept_shift_after_minutes,
-        profile_days=rule.profile_days,
-        profile_weeks=rule.profile_weeks,
-        profile_gain=rule.profile_gain,
-        tail_quantile=rule.tail_quantile,
-        breach_periods=rule.breach_periods,
-        eval_periods=rule.eval_periods,
-        calm_to_reset=rule.resolve_periods,
         drop=rule.drop_margin if rule.page_on_drops else None,
         spike_margins=rule.spike_margins,
     )
@@ -74,20 +66,10 @@ def judge(
     With ``invocations`` None traffic is not checked; otherwise a period with fewer than
     ``min_invocations`` calls gets no verdict and the others are weighted by their calls.
     """
-    skipped: list[PeriodVerdict] = []
-    samples: list[Sample] = []
-    after = None if state is None else state.last
-    for point in latency:
-        if after is not None and point.timestamp.timestamp() <= after:
-            continue
-        calls = None if invocations is None else invocations.get(point.timestamp, 0.0)
-        if calls is not None and calls < rule.min_invocations:
-            skipped.append(PeriodVerdict(point.timestamp, Verdict.MISSING, point.value))
-        else:
-            samples.append(Sample(point.timestamp, point.value, calls))
     timed = in_time(rule, period_seconds)
-    judged, state = detect(settings_for(timed), state, samples, period_seconds)
-    return sorted([*judged, *skipped], key=lambda v: v.timestamp), state
+    return judge_points(
+        settings_for(timed), state, latency, invocations, rule.min_invocations, period_seconds
+    )
 
 
 def verdicts(

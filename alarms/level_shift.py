@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from alarms.baseline import median_and_mad
-from alarms.baseline_state import BaselineSettings, BaselineState
+from alarms.baseline_state import BaselineSettings, BaselineState, kept
 
 NOTE_HOURS = 24  # how long verdicts mention an accepted level shift
 
@@ -51,9 +51,9 @@ def track_shift(
         return False
     level = median_and_mad(st.shift_values[-max(s.min_periods, len(st.shift_values) // 2) :])[0]
     delta = level - usual
-    st.recent = [v + delta for v in st.recent]
-    st.hours = {h: v + delta for h, v in st.hours.items()}
-    st.open_values = [v + delta for v in st.open_values]
+    st.recent = [kept(v + delta) for v in st.recent]
+    st.hours = {h: kept(v + delta) for h, v in st.hours.items()}
+    st.open_values = [kept(v + delta) for v in st.open_values]
     st.accepted_at, st.accepted_from, st.accepted_to = epoch, usual, level
     st.shift_since, st.shift_values = None, []
     st.holding, st.crossed, st.hold_calm = False, [], 0
@@ -68,5 +68,5 @@ def note(s: BaselineSettings, st: BaselineState, epoch: float) -> str:
     return (
         f"level shift accepted as the new normal at {when:%Y-%m-%d %H:%M} UTC after "
         f"{s.accept_after_minutes} min above usual "
-        f"({st.accepted_from:,.0f} -> {st.accepted_to:,.0f})"
+        f"({st.accepted_from:{s.value_format}} -> {st.accepted_to:{s.value_format}})"
     )

@@ -1,4 +1,5 @@
-"""Error-rate and throttle-rate rules: a share of calls per period against a ceiling."""
+"""Error-rate and throttle-rate rules: a share of calls per period, judged against the
+model's own adaptive baseline (with a hard ceiling), or against a fixed ceiling alone."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from statistics import median
 from alarms.model import Evaluation, MetricPoint
 from alarms.periods import PeriodVerdict, Verdict, replay
 from alarms.rules import ErrorRateRule, ThrottleRateRule
+from alarms.shares import judge_share
 
 Counts = Mapping[datetime, float]
 RateRule = ErrorRateRule | ThrottleRateRule
@@ -37,8 +39,11 @@ def verdicts(
     calls: Counts | None = None,
     events: Counts | None = None,
 ) -> list[PeriodVerdict]:
-    """One verdict per period. Without ``calls``/``events`` (a backtest of a bare rate
-    series) the traffic minimums are not checked."""
+    """One verdict per period, from a fresh baseline in adaptive mode. Without
+    ``calls``/``events`` (a backtest of a bare rate series) the traffic minimums are not
+    checked."""
+    if rule.mode == "adaptive":
+        return judge_share(rule, None, rates, calls, events)[0]
     out = []
     for point in sorted(rates, key=lambda p: p.timestamp):
         total = None if calls is None else calls.get(point.timestamp, 0.0)
@@ -66,13 +71,29 @@ def evaluate(
     errors) so the alert can say which drove it.
     """
     judged = verdicts(rule, share(events, calls), calls, events)
+    return evaluation_of(rule, model_id, judged, events, calls, period_seconds, breakdown)
+
+
+def evaluation_of(
+    rule: RateRule,
+    model_id: str,
+    judged: Sequence[PeriodVerdict],
+    events: Counts,
+    calls: Counts,
+    period_seconds: int,
+    breakdown: Mapping[str, Counts] | None = None,
+) -> Evaluation:
+    """The alert state at the end of ``judged``: rate, usual, threshold and onset."""
     states = replay(judged, rule)
     labels = {"model": model_id}
     last = next((v for v in reversed(judged) if v.verdict is not Verdict.MISSING), None)
     if not states or last is None:
         return Evaluation(rule=rule.kind, labels=labels, firing=False, summary="no data")
-    calm = [v.value for v in judged if v.verdict is Verdict.OK and v.value is not None]
-    usual = median(calm) if calm else None
+    if rule.mode == "adaptive":
+        usual = last.baseline
+    else:
+        calm = [v.value for v in judged if v.verdict is Verdict.OK and v.value is not None]
+        usual = median(calm) if calm else None
     rate = last.value or 0.0
     what = "server errors" if rule.kind == "error_rate" else "throttled"
     if isinstance(rule, ErrorRateRule) and rule.include_client_errors:
@@ -88,13 +109,17 @@ def evaluate(
     }
     for name, series in (breakdown or {}).items():
         details[name] = f"{series.get(last.timestamp, 0):.0f}"
+    if usual is not None and last.usual:
+        details["usual"] = f"{last.usual}: {usual:.1%} {what}"
+    if last.note:
+        details["level_shift"] = last.note
     return Evaluation(
         rule=rule.kind,
         labels=labels,
         firing=states[-1].firing,
         severity=rule.severity,
         value=rate * 100,
-        threshold=rule.max_rate * 100,
+        threshold=None if last.threshold is None else last.threshold * 100,
         baseline=None if usual is None else usual * 100,
         unit="%",
         onset=states[-1].since,

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
+from alarms.adaptive_fields import AdaptiveFields
 from alarms.model import Frozen, Severity
 
 
@@ -44,54 +45,18 @@ class MOfN(Frozen):
         return self
 
 
-class LatencySpikeRule(RuleBase, MOfN):
+class LatencySpikeRule(RuleBase, MOfN, AdaptiveFields):
     """Per-model latency against that model's own recent baseline (median and MAD)."""
 
     kind: Literal["latency_spike"] = "latency_spike"
     metric: Literal["InvocationLatency", "TimeToFirstToken"] = "InvocationLatency"
-    baseline_periods: int = Field(default=288, ge=3, description="Trailing periods in baseline.")
-    min_baseline_periods: int = Field(default=6, ge=3)
     relative_margin: float = Field(default=0.5, ge=0, description="0.5 = 50% above baseline.")
     absolute_margin_ms: float = Field(default=400.0, ge=0)
-    mad_multiplier: float = Field(default=4.0, ge=0)
     min_invocations: int = Field(default=20, ge=0, description="Per period, else no verdict.")
     max_ms: float | None = Field(default=None, gt=0, description="Static ceiling, optional.")
     time_to_first_token: bool = Field(
         default=True,
         description="Also judge TimeToFirstToken (same margins) where a model publishes it.",
-    )
-    hysteresis: float = Field(
-        default=0.3,
-        ge=0,
-        le=1,
-        description="While breaching, a period stays a breach until it falls below usual plus "
-        "this share of the margin (1 = no hysteresis).",
-    )
-    accept_shift_after_minutes: int | None = Field(
-        default=360,
-        ge=5,
-        description="A rise that lasts this long is accepted as the new normal and the alert "
-        "resolves, saying so; unset: never.",
-    )
-    tail_quantile: float = Field(
-        default=0.99,
-        ge=0.5,
-        le=1,
-        description="The margin also clears this quantile of the last week of deviations "
-        "from usual, so a series with large ordinary bursts does not page on each.",
-    )
-    profile_days: int = Field(
-        default=7, ge=2, description="Days of history behind the time-of-day profile."
-    )
-    profile_weeks: int = Field(
-        default=4, ge=2, description="Weeks of history behind the day-of-week profile."
-    )
-    profile_gain: float = Field(
-        default=0.8,
-        gt=0,
-        le=1,
-        description="A profile is used when it narrows the spread of the calm values to "
-        "this share of the simpler baseline's or less.",
     )
     page_on_drops: bool = Field(
         default=True,
@@ -120,17 +85,41 @@ class FeedbackDropRule(RuleBase):
     min_votes: int = Field(default=10, ge=1, description="Fewer votes in the window: no verdict.")
 
 
-class RateRuleBase(RuleBase, MOfN):
+class RateRuleBase(RuleBase, MOfN, AdaptiveFields):
     """A per-model share of calls (errors, throttles) over ``Invocations + InvocationThrottles``.
 
-    A period breaches when the rate is above ``max_rate`` with at least ``min_events`` bad
-    calls; periods with fewer than ``min_attempts`` calls are not judged.
+    ``mode = "adaptive"`` (the default): a period breaches when the rate is above the model's
+    own adaptive baseline by the margins, at least ``min_rate``, with at least ``min_events``
+    bad calls; or above ``hard_max_rate`` whatever the baseline. ``mode = "ceiling"``: a
+    period breaches above ``max_rate`` with at least ``min_events`` bad calls. Periods with
+    fewer than ``min_attempts`` calls are not judged either way.
     """
 
     breach_periods: int = Field(default=2, ge=1)
     eval_periods: int = Field(default=3, ge=1)
     resolve_periods: int = Field(default=3, ge=1)
-    max_rate: float = Field(default=0.05, gt=0, le=1, description="0.05 = 5% of calls.")
+    mode: Literal["adaptive", "ceiling"] = Field(
+        default="adaptive",
+        description="adaptive: against the model's own usual rate; ceiling: against max_rate.",
+    )
+    max_rate: float = Field(
+        default=0.05, gt=0, le=1, description="Ceiling mode: 0.05 = 5% of calls."
+    )
+    hard_max_rate: float | None = Field(
+        default=0.10,
+        gt=0,
+        le=1,
+        description="Adaptive mode: above this share a period breaches whatever is usual.",
+    )
+    min_rate: float = Field(
+        default=0.02, ge=0, le=1, description="Adaptive mode: no breach below this share."
+    )
+    relative_margin: float = Field(
+        default=1.0, ge=0, description="Adaptive mode: 1.0 = twice the usual rate."
+    )
+    absolute_margin: float = Field(
+        default=0.01, ge=0, description="Adaptive mode: rate points over usual (0.01 = 1 point)."
+    )
     min_attempts: int = Field(default=20, ge=0, description="Calls per period, else no verdict.")
     min_events: int = Field(default=3, ge=0, description="Bad calls per period to breach.")
 
@@ -142,6 +131,12 @@ class ErrorRateRule(RateRuleBase):
     include_client_errors: bool = Field(
         default=False, description="Count InvocationClientErrors (4xx) too."
     )
+    accept_shift_after_minutes: int | None = Field(
+        default=None,
+        ge=5,
+        description="Errors that last this long are accepted as the new normal; unset (the "
+        "default): errors never become usual by lasting.",
+    )
 
 
 class ThrottleRateRule(RateRuleBase):
@@ -149,10 +144,15 @@ class ThrottleRateRule(RateRuleBase):
 
     kind: Literal["throttle_rate"] = "throttle_rate"
     max_rate: float = Field(default=0.10, gt=0, le=1)
+    hard_max_rate: float | None = Field(default=0.25, gt=0, le=1)
 
 
-class GuardrailSurgeRule(RuleBase, MOfN):
-    """Per guardrail (ARN and version): the intervention rate against its own baseline."""
+class GuardrailSurgeRule(RuleBase, MOfN, AdaptiveFields):
+    """Per guardrail (ARN and version): the intervention rate against its own adaptive baseline.
+
+    A period breaches when the rate is above usual by the margins, at least ``min_rate``,
+    with at least ``min_interventions`` intervened calls.
+    """
 
     kind: Literal["guardrail_surge"] = "guardrail_surge"
     guardrails: tuple[str, ...] = Field(
@@ -161,9 +161,6 @@ class GuardrailSurgeRule(RuleBase, MOfN):
     min_rate: float = Field(default=0.05, ge=0, le=1, description="Absolute floor of the rate.")
     relative_margin: float = Field(default=1.0, ge=0, description="1.0 = twice the baseline.")
     absolute_margin: float = Field(default=0.05, ge=0, description="Rate points over baseline.")
-    mad_multiplier: float = Field(default=4.0, ge=0)
-    baseline_periods: int = Field(default=288, ge=3)
-    min_baseline_periods: int = Field(default=6, ge=3)
     min_invocations: int = Field(default=20, ge=0)
     min_interventions: int = Field(default=5, ge=0)
 

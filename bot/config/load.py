@@ -119,7 +119,7 @@ def _where(loc: list[str], path: Path | None, data: dict[str, Any]) -> str:
     return f"setting {'.'.join(loc)}"
 
 
-SHARES = {"max_rate", "min_rate", "max_negative_share", "absolute_margin"}
+SHARES = {"max_rate", "hard_max_rate", "min_rate", "max_negative_share", "absolute_margin"}
 
 
 def _percent_hint(loc: list[str], value: object) -> str:

@@ -65,3 +65,43 @@ def test_drivers_over_the_episode_only() -> None:
     assert guardrails.drivers(parts, [T0 + PERIOD]) == [("B", 0.75), ("A", 0.25)]
     assert guardrails.drivers(parts, [T0]) == [("A", 1.0)]
     assert guardrails.drivers({}, [T0]) == []
+
+
+STRICT = [30, 29, 31, 30, 28, 32, 30, 31, 29, 30, 30, 31]  # a strict policy: ~30% always
+
+
+def test_a_strict_guardrail_at_a_steady_30_percent_never_pages() -> None:
+    result = run(STRICT * 6)
+    assert result.firing is False
+    assert result.baseline == pytest.approx(30.0, abs=1.0)
+
+
+def test_a_jump_from_2_to_20_percent_pages_and_says_what_usual_is() -> None:
+    usual = [2, 2, 1, 3, 2, 2, 2, 3, 1, 2, 2, 2]
+    result = run([*usual * 2, 20, 21, 19])
+    assert result.firing is True
+    assert result.value == pytest.approx(19.0)
+    assert result.details["usual"] == "usual (last 2 h): 2.0% intervened"
+    assert result.summary.startswith("intervened on 19.0% of calls (usual 2.0%)")
+
+
+def test_too_few_interventions_never_page_however_high_the_rate() -> None:
+    # 4 of 20 calls is 20%, from 0%: under min_interventions (5), not evidence
+    assert run([*[0] * 12, 4, 4, 4], calls=20.0).firing is False
+    assert run(
+        [*[0] * 12, 4, 4, 4], rule=RULE.model_copy(update={"min_interventions": 3}), calls=20.0
+    ).firing
+
+
+def test_a_guardrail_busy_by_day_is_judged_on_its_hour_and_says_so() -> None:
+    """Day traffic trips the guardrail on ~10% of calls, night traffic on ~2%: after four
+    days, 40% at 14:00 pages against the usual for 14:00, not against the whole day."""
+    day = [10 if 8 <= (i // 12) % 24 < 20 else 2 for i in range(4 * 288)]
+    hits = [v + (i * 7 % 3) - 1 for i, v in enumerate(day)]  # 1 point of wobble
+    surge_at = 4 * 288 + 14 * 12  # 14:00 on the fifth day
+    hits += [v + (i * 7 % 3) - 1 for i, v in enumerate(day[: 14 * 12], start=4 * 288)]
+    result = run([*hits[:surge_at], 40, 42, 41])
+    assert result.firing is True
+    assert result.details["usual"] == "usual for 14:00: 10.0% intervened"
+    calm = run(hits[:surge_at])
+    assert calm.firing is False

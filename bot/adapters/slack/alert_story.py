@@ -157,11 +157,19 @@ def usual_means(alert: Alert, style: MessageStyle) -> str:
     return f"median of {calm}{period} periods, last 24 h"
 
 
+# What a share-of-calls figure counts, so "usual for Monday 14:00: 2.1% intervened" reads alone.
+USUAL_WORDS = {
+    "guardrail_surge": " intervened",
+    "throttle_rate": " throttled",
+    "error_rate": " failed",
+}
+
+
 def usual_field(alert: Alert, style: MessageStyle) -> str:
     """The usual figure and what it means: "usual for Monday 14:00: 1.2 s" when a weekly
     or daily profile set it, "usual: 1.2 s" for the recent baseline, and when a lasting shift
     was accepted as the new normal; rules without a streaming baseline say how it is taken."""
-    usual = figure(alert.baseline, alert.unit)
+    usual = figure(alert.baseline, alert.unit) + USUAL_WORDS.get(alert.rule, "")
     label = alert.details.get("usual_for")
     if not label:
         return f"{usual}\n_{usual_means(alert, style)}_"

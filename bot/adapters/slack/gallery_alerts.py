@@ -65,10 +65,11 @@ def example(kind: str) -> Alert:
             severity=Severity.CRITICAL,
             value=15.2,
             baseline=0.2,
-            threshold=5.0,
+            threshold=2.0,
             unit="%",
             details={
                 **rates,
+                "usual_for": "usual",
                 "metric": "InvocationServerErrors",
                 "invocations": "250",
                 "events": "38",
@@ -80,10 +81,11 @@ def example(kind: str) -> Alert:
             {"model": HAIKU},
             value=24.5,
             baseline=1.0,
-            threshold=10.0,
+            threshold=2.0,
             unit="%",
             details={
                 **rates,
+                "usual_for": "usual for 13:00",
                 "metric": "InvocationThrottles",
                 "invocations": "800",
                 "events": "196",
@@ -99,6 +101,7 @@ def example(kind: str) -> Alert:
             unit="%",
             details={
                 **rates,
+                "usual_for": "usual for Tuesday 13:00",
                 "metric": "InvocationsIntervened",
                 "invocations": "500",
                 "interventions": "90",

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
 
-from alarms import guardrails, latency, rates
+from alarms import latency
 from alarms.model import Evaluation, MetricSeries, SeriesKey
 from alarms.rules import (
     ErrorRateRule,
@@ -25,9 +25,18 @@ from bot.adapters.aws.cloudwatch import BEDROCK, Dimensions
 from bot.adapters.aws.discovery import GUARDRAILS, GuardrailSeries, Inventory
 from bot.app.poll.latency_stream import judge_latency
 from bot.app.poll.series_memory import SeriesMemory
+from bot.app.poll.share_judges import (
+    GuardrailKeys,
+    RateSeries,
+    conclude_guardrail,
+    conclude_rate,
+    judge_guardrail,
+    judge_rate,
+    new_periods,
+)
+from bot.app.poll.stream import judge_stream
 
 Data = Mapping[SeriesKey, MetricSeries]
-Counts = dict[datetime, float]
 Stream = Callable[[SeriesMemory, datetime, timedelta], tuple[Evaluation, SeriesMemory]]
 
 
@@ -78,15 +87,6 @@ def model_key(model: str, metric: str, stat: str = "Sum") -> SeriesKey:
     return SeriesKey(namespace=BEDROCK, metric=metric, dimensions=(("ModelId", model),), stat=stat)
 
 
-def total(data: Data, keys: Iterable[SeriesKey]) -> Counts:
-    """The period-wise sum of several count series."""
-    out: Counts = {}
-    for key in keys:
-        for point in data[key].points:
-            out[point.timestamp] = out.get(point.timestamp, 0.0) + point.value
-    return out
-
-
 def _latency(rule: LatencySpikeRule, inv: Inventory, statistic: str, period: int) -> list[Plan]:
     out = []
     for model in filter(rule.watches, inv.models):
@@ -120,22 +120,12 @@ def _rate(rule: ErrorRateRule | ThrottleRateRule, model: str, period: int) -> Pl
         if rule.include_client_errors:
             parts["client_errors"] = model_key(model, "InvocationClientErrors")
     calls = (model_key(model, "Invocations"), model_key(model, "InvocationThrottles"))
-    keys = tuple(dict.fromkeys((*calls, *parts.values())))
-    return Plan(keys, partial(_judge_rate, rule, model, calls, parts, period), model)
-
-
-def _judge_rate(
-    rule: ErrorRateRule | ThrottleRateRule,
-    model: str,
-    calls: tuple[SeriesKey, SeriesKey],
-    parts: dict[str, SeriesKey],
-    period: int,
-    data: Data,
-) -> Evaluation:
-    attempts = rates.attempts(data[calls[0]].by_time(), data[calls[1]].by_time())
-    breakdown = {name: data[key].by_time() for name, key in parts.items()}
-    events = total(data, parts.values())
-    return rates.evaluate(rule, model, events, attempts, period, breakdown)
+    series = RateSeries(model, calls, parts)
+    stream = None
+    if rule.mode == "adaptive":
+        conclude = partial(conclude_rate, rule, series, period)
+        stream = partial(judge_stream, series.keys(), new_periods(rule, series, period), conclude)
+    return Plan(series.keys(), partial(judge_rate, rule, series, period), model, stream)
 
 
 def _guardrail_key(dims: Dimensions, metric: str) -> SeriesKey:
@@ -144,31 +134,14 @@ def _guardrail_key(dims: Dimensions, metric: str) -> SeriesKey:
 
 def _guardrail(rule: GuardrailSurgeRule, series: GuardrailSeries, period: int) -> Plan:
     hit = partial(_guardrail_key, metric="InvocationsIntervened")
-    calls = _guardrail_key(series.invocations, "Invocations")
-    totals = tuple(hit(d) for d in series.intervened)
-    policy = {name: tuple(hit(d) for d in dims) for name, dims in series.by_policy.items()}
-    source = {name: tuple(hit(d) for d in dims) for name, dims in series.by_source.items()}
-    keys = (calls, *totals, *(k for ks in (*policy.values(), *source.values()) for k in ks))
-    judge = partial(_judge_guardrail, rule, series, calls, totals, policy, source, period)
-    return Plan(tuple(dict.fromkeys(keys)), judge, f"{series.arn}:{series.version}")
-
-
-def _judge_guardrail(
-    rule: GuardrailSurgeRule,
-    series: GuardrailSeries,
-    calls: SeriesKey,
-    totals: tuple[SeriesKey, ...],
-    policy: dict[str, tuple[SeriesKey, ...]],
-    source: dict[str, tuple[SeriesKey, ...]],
-    period: int,
-    data: Data,
-) -> Evaluation:
-    return guardrails.evaluate(
-        rule,
+    keys = GuardrailKeys(
         (series.arn, series.version),
-        total(data, totals),
-        data[calls].by_time(),
-        period,
-        by_policy={name: total(data, keys) for name, keys in policy.items()},
-        by_source={name: total(data, keys) for name, keys in source.items()},
+        _guardrail_key(series.invocations, "Invocations"),
+        tuple(hit(d) for d in series.intervened),
+        {name: tuple(hit(d) for d in dims) for name, dims in series.by_policy.items()},
+        {name: tuple(hit(d) for d in dims) for name, dims in series.by_source.items()},
     )
+    conclude = partial(conclude_guardrail, rule, keys, period)
+    stream = partial(judge_stream, keys.keys(), new_periods(rule, keys, period), conclude)
+    judge = partial(judge_guardrail, rule, keys, period)
+    return Plan(keys.keys(), judge, f"{series.arn}:{series.version}", stream)
