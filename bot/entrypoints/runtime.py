@@ -18,6 +18,7 @@ from bot.entrypoints.extras import require
 from bot.entrypoints.slack.app import SlackAppError, build_app
 from bot.entrypoints.slack.server import bound_url, make_server
 from bot.entrypoints.slack.services import Services
+from bot.entrypoints.slack.warm import warm_up
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,7 @@ def serve(settings: Settings, host: str, port: int, poll: bool, out: TextIO) -> 
     require("waitress", "http", "HTTP mode (genai-ops serve)")
     services = bootstrap.services(settings)
     app = build_app(settings, services)
+    warm_up(services)
     server = make_server(app, services.gate, host, port, settings.serve)
     scheduler = start_polling(settings, services) if poll else None
     _exit_on_sigterm()
@@ -115,6 +117,7 @@ def run_socket_mode(settings: Settings, poll: bool, out: TextIO) -> int:
         )
     services = bootstrap.services(settings)
     app = build_app(settings, services)
+    warm_up(services)
     # Read each burst of envelopes in a few recv calls rather than 1 KB at a time: the client
     # parses frames in Python, under the same GIL as the acks.
     handler = SocketModeHandler(app, app_token, receive_buffer_size=RECEIVE_BUFFER_BYTES)
