@@ -75,9 +75,17 @@ def main(argv: list[str] | None = None) -> int:
         "machine": files.machine(),
     }
     print(f"benchmarks at {results['commit']}, machine {results['machine']}", flush=True)
+    warning = files.load_warning(results["machine"]["load_1m"])
+    if warning:
+        results["load_warning"] = warning
+        print(f"WARNING: {warning}", flush=True)
     results["modules"] = [run_module(name) for name in names]
     results["total_seconds"] = round(time.perf_counter() - started, 1)
     results["load_1m_end"] = round(os.getloadavg()[0], 2)
+    print(
+        f"load average: {results['machine']['load_1m']:.2f} at the start, "
+        f"{results['load_1m_end']:.2f} at the end"
+    )
     out = args.out or (files.RESULTS if not args.modules else None)
     if out is not None:
         files.save_results(results, out)

@@ -8,7 +8,6 @@ poll (up to ``GENAI_OPS_POLL_INTERVAL_SECONDS``), or use the subscription-filter
 
 from __future__ import annotations
 
-import statistics
 import tempfile
 import time
 import urllib.request
@@ -17,6 +16,7 @@ from typing import Any
 
 import boto3
 
+from benchmarks.figures import Figure, measured
 from bot import bootstrap
 from bot.adapters.clock import SystemClock
 from bot.adapters.store import open_store
@@ -73,14 +73,8 @@ def one_run(tmp: str, run: int, slack: FakeSlack) -> float:
     return posted[0] - written
 
 
-def run() -> list[tuple[str, str, str]]:
+def run() -> list[Figure]:
     with tempfile.TemporaryDirectory() as tmp:
         for slack in serve_fake_slack():
-            times = [one_run(tmp, run, slack) for run in range(RUNS)]
-    return [
-        (
-            "record written -> budget alert posted (one poll)",
-            f"{statistics.median(times) * 1000:,.0f}",
-            f"ms (median of {RUNS})",
-        )
-    ]
+            times = [one_run(tmp, run, slack) * 1000 for run in range(RUNS)]
+    return [measured("record written -> budget alert posted (one poll)", times, "ms")]

@@ -1,7 +1,7 @@
 """Lambda cold start: how long each entrypoint takes to import and build its object graph.
 
-Each figure comes from a fresh interpreter (as a new container), best of three. Building the
-graph makes boto3 clients but calls no AWS API, so no network is needed.
+Each figure comes from fresh interpreters (as new containers): min, median and max of
+three. Building the graph makes boto3 clients but calls no AWS API, so no network is needed.
 """
 
 from __future__ import annotations
@@ -9,6 +9,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+
+from benchmarks.figures import Figure, measured
+
+REPEATS = 3
 
 PROBE = """
 import time
@@ -34,11 +38,13 @@ BUILDS = {
 }
 
 
-def _measure(build: str) -> tuple[float, float]:
+def _measure(build: str) -> tuple[list[float], list[float]]:
+    """The import and the build times (ms) of each of three fresh interpreters."""
     env = {**os.environ, "AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "x"}
     env["AWS_SECRET_ACCESS_KEY"] = "x"
-    best = (float("inf"), float("inf"))
-    for _ in range(3):
+    imports: list[float] = []
+    builds: list[float] = []
+    for _ in range(REPEATS):
         out = subprocess.run(
             [sys.executable, "-c", PROBE.format(build=build)],
             capture_output=True,
@@ -46,14 +52,15 @@ def _measure(build: str) -> tuple[float, float]:
             check=True,
             env=env,
         ).stdout.split()
-        best = min(best, (float(out[0]), float(out[1])), key=sum)
-    return best
+        imports.append(float(out[0]))
+        builds.append(float(out[1]))
+    return imports, builds
 
 
-def run() -> list[tuple[str, str, str]]:
+def run() -> list[Figure]:
     rows = []
     for name, build in BUILDS.items():
         imported, built = _measure(build)
-        rows.append((f"lambda cold start {name}: import entrypoint", f"{imported:.0f}", "ms"))
-        rows.append((f"lambda cold start {name}: build graph", f"{built:.0f}", "ms"))
+        rows.append(measured(f"lambda cold start {name}: import entrypoint", imported, "ms"))
+        rows.append(measured(f"lambda cold start {name}: build graph", built, "ms"))
     return rows

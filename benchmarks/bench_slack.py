@@ -5,7 +5,8 @@ Runs the real ``genai-ops serve`` (waitress, signed HTTP requests) and the real
 Slack Web API, moto and a fake bedrock-runtime whose answers take 5 s. In each of three
 repeats twenty asks are started first; then rounds of 50 concurrent requests (slash commands
 and reaction events) are timed from send to ack, which is what Slack waits for (its limit is
-3 s). The client runs on the same machine, so its own time is included.
+3 s). The client runs on the same machine, so its own time is included; moto runs in a
+process of its own, so its work is not.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from benchmarks.ack_cpu import cpu_ms_per_ack
+from benchmarks.aws_process import aws_process
 from benchmarks.figures import Figure, measured, percentile
-from bot.entrypoints.demo.embedded_aws import embedded_aws
 from tests.support.bot_server import BotServer, running_bot
 from tests.support.fake_bedrock import Reply, serve_fake_bedrock
 from tests.support.fake_slack import FakeSlack, serve_fake_slack
@@ -34,15 +36,16 @@ CONCURRENCY = 50
 ASKS_IN_FLIGHT = 20
 REPEATS = 3  # each: 20 new asks, then ROUNDS rounds; the figures' noise is over these
 MODEL_SECONDS = 5.0  # longer than a repeat: the asks stay in flight while acks are timed
+CPU_REPEATS, CPU_EACH = 5, 100  # in-process CPU time per ack (see ack_cpu)
 Send = Callable[[int], float]  # request number -> seconds to its ack
 
 
 @contextmanager
-def fakes() -> Iterator[tuple[FakeSlack, dict[str, str], Path]]:
-    with tempfile.TemporaryDirectory() as tmp, embedded_aws():
+def fakes(model_seconds: float = MODEL_SECONDS) -> Iterator[tuple[FakeSlack, dict[str, str], Path]]:
+    with tempfile.TemporaryDirectory() as tmp, aws_process():
         for slack in serve_fake_slack():
             for bedrock in serve_fake_bedrock():
-                bedrock.default = Reply(delay_seconds=MODEL_SECONDS, text="A slow answer.")
+                bedrock.default = Reply(delay_seconds=model_seconds, text="A slow answer.")
                 yield slack, environment(slack, bedrock.url, tmp), Path(tmp)
 
 
@@ -143,9 +146,21 @@ def figures(label: str, repeats: list[list[float]]) -> list[Figure]:
     ]
 
 
+def measure_cpu() -> list[float]:
+    with fakes(model_seconds=0.0) as (slack, env, _tmp):
+        return cpu_ms_per_ack(env, slack.url.replace("/api/", "/response/1"), CPU_REPEATS, CPU_EACH)
+
+
 def run() -> list[Figure]:
     os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
     return [
+        measured(
+            "slack ack CPU per request, receiving thread (help, stats, reaction, ask)",
+            measure_cpu(),
+            "ms (median of each run)",
+            2,
+            f"{CPU_REPEATS} runs of {CPU_EACH}",
+        ),
         *figures("serve (HTTP)", measure_http()),
         *figures("Socket Mode", measure_socket_mode()),
     ]

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 from benchmarks.figures import Figure
-from benchmarks.results import load_results
+from benchmarks.results import load_results, load_warning
 
 
 def figures(path: Path) -> dict[tuple[str, str], Figure]:
-    results = load_results(path)
+    return figures_of(load_results(path))
+
+
+def figures_of(results: dict[str, Any]) -> dict[tuple[str, str], Figure]:
     return {
         (module["name"], data["name"]): Figure.from_json(data)
         for module in results["modules"]
@@ -37,15 +41,26 @@ def main(argv: list[str]) -> int:
     if len(argv) != 2:
         print("usage: python -m benchmarks.compare OLD.json NEW.json", file=sys.stderr)
         return 2
-    old, new = figures(Path(argv[0])), figures(Path(argv[1]))
-    differ = 0
+    runs = [load_results(Path(arg)) for arg in argv]
+    for arg, run in zip(argv, runs, strict=True):
+        load = run["machine"]["load_1m"]
+        print(f"{arg}: {run['date']}, commit {run['commit']}, load {load:.2f} at the start")
+        if load_warning(load):
+            print(f"  warning: {load_warning(load)}")
+    old, new = figures_of(runs[0]), figures_of(runs[1])
+    differ = single = 0
     for key in [k for k in old if k in new]:
         mark = verdict(old[key], new[key])
         differ += mark == "DIFFER"
+        single += mark == "single"
         a, b = old[key], new[key]
         name = key[1][:60]
         print(f"{mark:<7} {name:<60} {a.shown():>14} [{a.noise()}]  {b.shown():>14} [{b.noise()}]")
     print(f"{differ} figure(s) outside each other's noise")
+    if single:
+        print(f"{single} figure(s) with one sample each and different values: no noise to judge by")
+    if not differ:
+        print("the two runs agree within their stated noise")
     return 1 if differ else 0
 
 

@@ -38,6 +38,20 @@ def machine() -> dict[str, Any]:
     }
 
 
+QUIET_LOAD = 1.0  # 1-minute load average above which absolute times are not comparable
+
+
+def load_warning(load_1m: float) -> str:
+    """Why this run's absolute times cannot be compared with a quiet run's; empty if they can."""
+    if load_1m <= QUIET_LOAD:
+        return ""
+    return (
+        f"load average {load_1m:.2f} at the start (over {QUIET_LOAD:.1f}): other work shares the "
+        "CPU, so absolute times here are not comparable with a quiet run's (ratios and counts "
+        "are); run again when `uptime` shows a load under 1"
+    )
+
+
 def _cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():

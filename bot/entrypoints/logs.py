@@ -13,7 +13,16 @@ from typing import Any
 
 SECRET = re.compile(r"(xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+)")
 STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
-QUIET = ("botocore", "boto3", "urllib3", "slack_sdk", "slack_bolt", "apscheduler", "werkzeug")
+QUIET = (
+    "botocore",
+    "boto3",
+    "urllib3",
+    "slack_sdk",
+    "slack_bolt",
+    "apscheduler",
+    "werkzeug",
+    "matplotlib",  # at DEBUG its font search fills the log at start-up (charts are warmed)
+)
 
 
 def scrub(text: str) -> str:

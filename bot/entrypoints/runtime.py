@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import sys
 from typing import Any, TextIO
 
 from bot import bootstrap
@@ -18,11 +19,16 @@ from bot.entrypoints.extras import require
 from bot.entrypoints.slack.app import SlackAppError, build_app
 from bot.entrypoints.slack.server import bound_url, make_server
 from bot.entrypoints.slack.services import Services
+from bot.entrypoints.slack.warm import warm_up
 
 log = logging.getLogger(__name__)
 
 
 OUTBOX_INTERVAL_SECONDS = 20
+# How long a thread may hold the interpreter's lock while another waits for it (Python's
+# default is 5 ms). An ack gives the lock up at each SQLite write and socket call, and takes
+# it back after a busy worker thread's turn: 1 ms turns keep those waits short.
+ACK_SWITCH_SECONDS = 0.001
 RECEIVE_BUFFER_BYTES = 64 * 1024  # Socket Mode: bytes read from the WebSocket per recv
 
 
@@ -68,6 +74,11 @@ def _drain(services: Services, seconds: float) -> None:
         log.info("stopped after the work in flight was done")
 
 
+def favour_acks() -> None:
+    """Shorter turns for threads holding the interpreter's lock (see ACK_SWITCH_SECONDS)."""
+    sys.setswitchinterval(ACK_SWITCH_SECONDS)
+
+
 def _exit_on_sigterm() -> None:
     def stop(signum: int, frame: Any) -> None:
         raise SystemExit(0)
@@ -85,6 +96,8 @@ def serve(settings: Settings, host: str, port: int, poll: bool, out: TextIO) -> 
     require("waitress", "http", "HTTP mode (genai-ops serve)")
     services = bootstrap.services(settings)
     app = build_app(settings, services)
+    warm_up(services)
+    favour_acks()
     server = make_server(app, services.gate, host, port, settings.serve)
     scheduler = start_polling(settings, services) if poll else None
     _exit_on_sigterm()
@@ -115,6 +128,8 @@ def run_socket_mode(settings: Settings, poll: bool, out: TextIO) -> int:
         )
     services = bootstrap.services(settings)
     app = build_app(settings, services)
+    warm_up(services)
+    favour_acks()
     # Read each burst of envelopes in a few recv calls rather than 1 KB at a time: the client
     # parses frames in Python, under the same GIL as the acks.
     handler = SocketModeHandler(app, app_token, receive_buffer_size=RECEIVE_BUFFER_BYTES)

@@ -154,3 +154,15 @@ def test_compare_asks_models_in_parallel_and_keeps_their_order(
     assert outcomes[1].answer is not None and outcomes[1].answer.text == "Nova says hi"
     assert outcomes[2].cost_usd is None and "price_overrides" in outcomes[2].unpriced_reason
     assert sorted(call.model_id for call in bedrock.calls) == sorted(o.model_id for o in outcomes)
+
+
+def test_start_up_prices_every_named_model_and_skips_the_unpriced(
+    bedrock: FakeBedrock, store: Any
+) -> None:
+    aliases = {"haiku": HAIKU, "nova": NOVA, "mystery": "acme.unknown-model-v1:0"}
+    settings = load_settings(ask_default_model="haiku", model_aliases=aliases)
+    asks = bootstrap.ask_service(settings, store, "us-east-1")
+    assert asks.warm() == 2  # haiku and nova; the unpriced one is refused when asked
+    with pytest.raises(Refused, match="no known price"):
+        asks.check_models(asks.parse("mystery hi"))
+    assert bedrock.calls == []

@@ -31,3 +31,12 @@ def test_runs_agree_when_their_ranges_overlap() -> None:
     assert first.shown() == "90" and first.noise() == "80 / 95 (3 runs)"
     assert verdict(first, measured("ack p99", [94, 99, 120], "ms")) == "agree"
     assert verdict(first, measured("ack p99", [96, 99, 120], "ms")) == "DIFFER"
+
+
+def test_a_busy_machine_is_named_as_making_times_incomparable() -> None:
+    from benchmarks.results import load_warning
+
+    assert load_warning(0.4) == ""
+    assert load_warning(1.0) == ""
+    warning = load_warning(5.31)
+    assert "load average 5.31" in warning and "not comparable" in warning

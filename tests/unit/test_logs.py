@@ -44,3 +44,11 @@ def test_bolts_unused_token_notice_is_dropped(stderr: io.StringIO) -> None:
     bolt.warning("something else")
     assert "token` will be unused" not in stderr.getvalue()
     assert "something else" in stderr.getvalue()
+
+
+def test_at_debug_the_chart_library_stays_quiet(stderr: io.StringIO) -> None:
+    logs.configure("DEBUG", "json", stderr)
+    logging.getLogger("matplotlib.font_manager").debug("findfont: scoring every font")
+    logging.getLogger("bot.poll").debug("our own debug line")
+    lines = [json.loads(line)["logger"] for line in stderr.getvalue().splitlines()]
+    assert lines == ["bot.poll"]

@@ -139,3 +139,13 @@ def test_the_chart_names_models_shortly_draws_the_threshold_and_alert_and_labels
     drawn = latency.get_lines()[0].get_xdata()
     assert len(drawn) == 23  # the hour still being filled is not drawn as a drop
     assert latency.title.get_fontsize() >= 12 and latency.yaxis.label.get_fontsize() >= 12
+
+
+def test_start_up_loads_the_chart_library_so_the_first_chart_does_not() -> None:
+    import subprocess
+    import sys
+
+    loaded = "import sys; from bot.adapters.slack.chart import warm_charts; ok = warm_charts(); "
+    loaded += "print(ok, 'matplotlib.backends.backend_agg' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", loaded], capture_output=True, text=True)
+    assert done.stdout.split() == ["True", "True"], done.stderr

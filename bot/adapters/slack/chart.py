@@ -31,6 +31,23 @@ def charts_available() -> bool:
     return True
 
 
+def warm_charts() -> bool:
+    """Import matplotlib and draw one empty chart (font list, Agg renderer), so the first
+    ``/genai-stats`` does not; False without the ``charts`` extra."""
+    if not charts_available():
+        return False
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.dates import DateFormatter  # noqa: F401
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(1, 1), dpi=10)
+    figure.subplots().set_title("warm-up")
+    figure.savefig(io.BytesIO(), format="png")
+    return True
+
+
 def legend_name(model: str, aliases: Mapping[str, str] | None = None) -> str:
     """The alias, else the short model name; cut at the end (never the front) if long."""
     name = MessageStyle(aliases=aliases or {}).model_name(model)

@@ -62,6 +62,11 @@ class ModelPolicy:
             )
         return usd
 
+    def known_models(self) -> list[str]:
+        """The models an ask is expected to name: the allowed ones, else the default and
+        the aliases."""
+        return sorted(self.allowed) or list(self.suggestions)
+
     def total(self, models: Iterable[str], question: str) -> Decimal:
         """The worst case of asking every one of ``models``."""
         return sum((self.worst_case(model, question) for model in models), Decimal(0))

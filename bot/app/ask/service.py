@@ -64,6 +64,20 @@ class AskService:
         except ModelRefused as exc:
             raise Refused(str(exc)) from exc
 
+    def warm(self) -> int:
+        """Price every model an ask is expected to name, so the first ask's ack does not
+        load the price table; the number of models priced."""
+        if self.models is None:
+            return 0
+        priced = 0
+        for model in self.models.known_models():
+            try:
+                self.models.worst_case(model, "")
+                priced += 1
+            except ModelRefused:
+                continue  # the ask that names it is refused then, with the reason
+        return priced
+
     def admit(self, request: AskRequest, caller: Caller, now: datetime) -> str:
         """Check the channel and the models, and reserve the user's quota and the worst-case
         cost; the hold to settle, or raise Refused."""

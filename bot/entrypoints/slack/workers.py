@@ -17,7 +17,10 @@ from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from typing import Any
 
-LISTENER_THREADS = 64  # acks and lazy listeners: wide, so slow work never queues an ack
+# The work after acks (stats, votes, button changes). Acks never wait for these threads, but
+# each busy one competes with the acks for the interpreter's lock: a few suffice, as the work
+# mostly waits on the network; more of it waits its turn.
+LISTENER_THREADS = 8
 ASK_THREADS = 16  # asks talking to Bedrock at once per process; more wait their turn
 
 Job = tuple["Future[Any]", Callable[..., Any], tuple[Any, ...], dict[str, Any]]
