@@ -50,6 +50,7 @@ def run_digest(
         clock.now(),
         budgets=settings.cost.all_budgets,
         zone=ZoneInfo(settings.cost.timezone),
+        tag_keys=settings.cost.all_tag_keys,
     )
     channel = where.channel or settings.slack.alert_channel
     if settings.secret("slack_bot_token") and channel:

@@ -10,6 +10,14 @@ from alarms.digest import Digest
 from alarms.names import short_model
 from bot.adapters.slack.mrkdwn import escape
 
+POLICIES = {  # GuardrailPolicyType as the guardrail's console names it
+    "ContentPolicy": "content filters",
+    "TopicPolicy": "denied topics",
+    "WordPolicy": "word filters",
+    "SensitiveInformationPolicy": "sensitive information",
+    "ContextualGroundingPolicy": "contextual grounding",
+}
+
 
 def _usd(value: Decimal) -> str:
     return f"${value:,.2f}"
@@ -32,11 +40,19 @@ def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.1%}"
 
 
+def _spend(label: str) -> str:
+    return "Spend " if label == "spend" else f"{label[0].upper()}{label[1:]}: "
+
+
+def _counts(counts: dict[str, int] | dict[str, float]) -> str:
+    return ", ".join(f"{name} {value:,.0f}" for name, value in counts.items())
+
+
 def digest_lines(d: Digest) -> list[str]:
     """Every figure of the digest, one fact per line (plain text; escape for Slack)."""
     lines = [
         f"Digest for {d.route}: {d.start:%Y-%m-%d %H:%M} to {d.end:%Y-%m-%d %H:%M} UTC",
-        f"Spend {_usd(d.spend_usd)} (period before {_usd(d.spend_before_usd)}, "
+        f"{_spend(d.spend_label)}{_usd(d.spend_usd)} (period before {_usd(d.spend_before_usd)}, "
         f"{_change(float(d.spend_usd), float(d.spend_before_usd))})",
     ]
     lines += [
@@ -61,6 +77,9 @@ def digest_lines(d: Digest) -> list[str]:
             f"errors {_pct(f.error_rate)}, throttles {_pct(f.throttle_rate)}, "
             f"feedback {share} positive of {votes:,.0f}"
         )
+    lines.append(f"Thumbs-down reasons: {_counts(d.reasons) or 'none given'}")
+    named = {POLICIES.get(p, p): n for p, n in d.guardrails.items()}
+    lines.append(f"Guardrail interventions by policy: {_counts(named) or 'none'}")
     a = d.alerts
     lines.append(
         f"Alerts: {a.fired} fired, {a.acknowledged} acknowledged, {a.resolved} resolved; "
