@@ -8,7 +8,7 @@ from typing import Any
 
 from alarms.digest import Digest
 from alarms.names import short_model
-from bot.adapters.slack.mrkdwn import escape
+from bot.adapters.slack.mrkdwn import code_arns, escape
 
 POLICIES = {  # GuardrailPolicyType as the guardrail's console names it
     "ContentPolicy": "content filters",
@@ -79,7 +79,8 @@ def digest_lines(d: Digest) -> list[str]:
         )
     lines.append(f"Thumbs-down reasons: {_counts(d.reasons) or 'none given'}")
     named = {POLICIES.get(p, p): n for p, n in d.guardrails.items()}
-    lines.append(f"Guardrail interventions by policy: {_counts(named) or 'none'}")
+    every = "" if d.spend_label == "spend" else " (whole account)"
+    lines.append(f"Guardrail interventions by policy{every}: {_counts(named) or 'none'}")
     a = d.alerts
     lines.append(
         f"Alerts: {a.fired} fired, {a.acknowledged} acknowledged, {a.resolved} resolved; "
@@ -89,8 +90,9 @@ def digest_lines(d: Digest) -> list[str]:
 
 
 def digest_message(d: Digest) -> tuple[str, list[dict[str, Any]]]:
-    """Fallback text and blocks: a header, then one section per part of the digest."""
-    lines = [escape(line) for line in digest_lines(d)]
+    """Fallback text and blocks: a header, then one section per part of the digest (its
+    heading bold, its items bulleted, ARNs as inline code)."""
+    lines = [code_arns(escape(line)) for line in digest_lines(d)]
     title = f"Digest: {d.route}"[:150]
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": title}},
@@ -101,10 +103,16 @@ def digest_message(d: Digest) -> tuple[str, list[dict[str, Any]]]:
         if not line.startswith("  ") and chunk:
             blocks.append(_section(chunk))
             chunk = []
-        chunk.append(line)
+        chunk.append(_styled(line))
     if chunk:
         blocks.append(_section(chunk))
     return lines[1], blocks[:50]
+
+
+def _styled(line: str) -> str:
+    if line.startswith("  "):
+        return f"• {line.strip()}"
+    return f"*{line[:-1]}*" if line.endswith(":") else line
 
 
 def _section(lines: list[str]) -> dict[str, Any]:

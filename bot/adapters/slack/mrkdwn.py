@@ -25,7 +25,7 @@ BULLET = re.compile(r"^(\s*)[-*+]\s+(?=\S)")
 RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
 
 
-ARN = re.compile(r"arn:aws[\w-]*:[^\s`]*?(?=[.,;)]?(?:\s|$))")
+ARN = re.compile(r"arn:aws[\w-]*:[^\s`]*?(?=[.,;:)]?(?:\s|$))")
 
 
 def escape(text: str) -> str:
