@@ -26,6 +26,7 @@ FACTS = {
         ("cache_read_tokens", "Read tokens", ""),
         ("read_ratio", "Read back", "x"),
         ("window", "Window", ""),
+        ("how to fix", "How to fix", ""),
     ),
     "quota_saturation": (
         ("usage_tpm", "Tokens/min now", ""),
