@@ -112,8 +112,14 @@ def test_the_digest_counts_guardrail_interventions_by_policy_and_thumbs_down_rea
     store = open_store(settings.state_url, FixedClock(NOW))
     seed_guardrails(cloudwatch)
     seed_reasons(cloudwatch)
+    reads: list[str] = []
+    cloudwatch.meta.events.register(
+        "before-call.cloudwatch.GetMetricData", lambda **kw: reads.append(kw["model"].name)
+    )
 
     lines = digest_text(settings, store, cloudwatch, "default")
+
+    assert len(reads) == 1  # models, reasons and guardrails in one batch
 
     policies: dict[str, int] = {}
     for hours, policy, count in INTERVENTIONS:
