@@ -52,3 +52,6 @@ class Digest:
     models: list[ModelFigures]
     alerts: AlertFigures
     spend_by_model: list[tuple[str, Decimal]] = field(default_factory=list)
+    spend_label: str = "spend"  # "spend of what this route covers (team=search)" on a route
+    reasons: dict[str, int] = field(default_factory=dict)  # 👎 reason -> net votes
+    guardrails: dict[str, float] = field(default_factory=dict)  # policy -> interventions

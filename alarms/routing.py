@@ -130,6 +130,9 @@ class Destination:
     repeat_interval_minutes: int | None = None
     mute_times: tuple[str, ...] = ()
     digest: DigestSchedule | None = None
+    # What the route and its parents match on (a child's alerts passed its parents too).
+    match: tuple[tuple[str, str], ...] = ()
+    match_re: tuple[tuple[str, str], ...] = ()
 
     def below(self, route: Route) -> Destination:
         return Destination(
@@ -144,6 +147,8 @@ class Destination:
             ),
             mute_times=self.mute_times if route.mute_times is None else route.mute_times,
             digest=route.digest,
+            match=self.match + tuple(route.match.items()),
+            match_re=self.match_re + tuple(route.match_re.items()),
         )
 
 

@@ -158,7 +158,7 @@ def notifier(settings: Settings, store: StateStore, out: TextIO | None = None) -
     """Slack through the outbox when Slack is configured, else the terminal."""
     if settings.secret("slack_bot_token") and settings.slack.alert_channel:
         return OutboxNotifier(store, delivery(settings, store))
-    return TerminalNotifier(out or sys.stdout, settings.routing.table())
+    return TerminalNotifier(out or sys.stdout, settings.routing.table(), message_style(settings))
 
 
 def metric_config(settings: Settings) -> MetricConfig:

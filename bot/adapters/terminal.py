@@ -10,17 +10,21 @@ from alarms.model import Alert
 from alarms.route_table import RouteTable
 from alarms.routing import alert_labels
 from bot.adapters.slack.render import alert_text
+from bot.adapters.slack.style import MessageStyle
 
 
 class TerminalNotifier:
     """Writes each notice as plain text to ``stream`` at once; nothing is queued."""
 
-    def __init__(self, stream: TextIO, routes: RouteTable | None = None) -> None:
+    def __init__(
+        self, stream: TextIO, routes: RouteTable | None = None, style: MessageStyle | None = None
+    ) -> None:
         self.stream = stream
         self.routes = routes or RouteTable()
+        self.style = style  # the latency statistic read, aliases: as in Slack
 
     def notify(self, alert: Alert, notice: Notice) -> str | None:
-        text = alert_text(alert, notice)
+        text = alert_text(alert, notice, self.style)
         if self.routes.routes:  # say where Slack would have shown it
             where = self.routes.destinations(alert_labels(alert))[0]
             if where.channel or where.mention:

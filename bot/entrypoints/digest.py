@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
@@ -22,10 +22,11 @@ from bot.config.settings import Settings
 log = logging.getLogger(__name__)
 
 
-def period_of(where: Destination) -> timedelta:
-    """A weekly digest covers 7 days, a daily one (and one on demand) a day."""
-    weekly = where.digest is not None and where.digest.every == "weekly"
-    return timedelta(days=7 if weekly else 1)
+def period_of(where: Destination, every: str | None = None) -> timedelta:
+    """A weekly digest covers 7 days, a daily one (and one on demand) a day; ``every``
+    (``daily``/``weekly``, from a schedule) overrides the route's own."""
+    every = every or (where.digest.every if where.digest is not None else "daily")
+    return timedelta(days=7 if every == "weekly" else 1)
 
 
 def run_digest(
@@ -35,9 +36,13 @@ def run_digest(
     where: Destination,
     out: TextIO,
     cloudwatch: Any = None,
+    *,
+    now: datetime | None = None,
+    every: str | None = None,
 ) -> str:
-    """Builds the digest of ``where`` up to now; posts it to the route's channel when Slack is
-    configured, else prints it to ``out``. Returns where it went."""
+    """Builds the digest of ``where`` up to ``now`` (default: the clock's); posts it to the
+    route's channel when Slack is configured, else prints it to ``out``. Returns where it
+    went."""
     routes = settings.routing.table()
     reader = CloudWatchReader(cloudwatch or bootstrap.client(settings, "cloudwatch"))
     metrics = MetricSource(reader, settings.polling.latency_statistic, settings.feedback.namespace)
@@ -46,10 +51,11 @@ def run_digest(
         metrics,
         routes,
         where,
-        period_of(where),
-        clock.now(),
+        period_of(where, every),
+        now or clock.now(),
         budgets=settings.cost.all_budgets,
         zone=ZoneInfo(settings.cost.timezone),
+        tag_keys=settings.cost.all_tag_keys,
     )
     channel = where.channel or settings.slack.alert_channel
     if settings.secret("slack_bot_token") and channel:

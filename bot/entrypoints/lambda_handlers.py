@@ -1,4 +1,5 @@
-"""AWS Lambda entrypoints: Slack requests, the scheduled poll, and pushed invocation logs.
+"""AWS Lambda entrypoints: Slack requests, the scheduled poll, pushed invocation logs and the
+scheduled digests.
 
 Each function builds its object graph on the first invocation of a container (through
 ``bot.bootstrap``, exactly as the CLI does) and reuses it while the container is warm. Imports
@@ -87,6 +88,40 @@ def usage_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         "malformed": report.malformed,
         "unpriced": sorted(report.unpriced),
     }
+
+
+def digest_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """One route's digest, run by its EventBridge Scheduler schedule: the event names the
+    ``route`` and, optionally, ``every`` (``daily``/``weekly``); the digest covers the period
+    up to the scheduled time. An unknown route is logged and not retried (the settings must
+    change first); AWS and Slack failures raise, so Scheduler retries.
+    """
+    import io
+
+    from bot.entrypoints.digest import run_digest
+
+    settings = _settings()
+    name = event.get("route", "default") if isinstance(event, dict) else "default"
+    every = event.get("every") if isinstance(event, dict) else None
+    where = settings.routing.table().named(str(name))
+    if where is None or every not in (None, "daily", "weekly"):
+        known = ", ".join(d.name for d in settings.routing.table().all())
+        problem = f"no route named {str(name)[:80]!r} (routes: {known})"
+        if where is not None:
+            problem = f"every must be daily or weekly, not {str(every)[:20]!r}"
+        log.error("digest not built", extra={"reason": problem})
+        return {"route": str(name)[:80], "sent_to": None, "problem": problem}
+    store = _warm.get("digest_store") or _warm.setdefault("digest_store", _state_store(settings))
+    now = scheduled_time(event) or _clock().now()
+    with subsegment("digest.build", route=where.name):
+        sent = run_digest(settings, store, _clock(), where, io.StringIO(), now=now, every=every)
+    return {"route": where.name, "sent_to": sent, "at": now.isoformat()}
+
+
+def _state_store(settings: Any) -> Any:
+    from bot import bootstrap
+
+    return bootstrap.state(settings, _clock())
 
 
 def scheduled_time(event: dict[str, Any]) -> datetime | None:

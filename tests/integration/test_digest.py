@@ -27,13 +27,10 @@ TEAMS = Path(__file__).parents[1] / "fixtures" / "routes-three-teams.toml"
 
 
 def spend(hour: datetime, model: str, usd: str, principal: str) -> Rollup:
-    tally = Tally(calls=10, usd=Decimal(usd))
-    return Rollup(
-        hour=hour,
-        total=Tally(calls=10, usd=Decimal(usd)),
-        models={model: tally},
-        principals={principal: Tally(calls=10, usd=Decimal(usd))},
-    )
+    """One search-team caller's spend in one hour, in every slice of the roll-up."""
+    rollup = Rollup(hour=hour)
+    rollup.add_tally(model, principal, [("team", "search")], Tally(calls=10, usd=Decimal(usd)))
+    return rollup
 
 
 @pytest.fixture(autouse=True)
@@ -101,7 +98,9 @@ def test_the_digest_tells_the_figures_it_was_built_from(cloudwatch: Any, slack: 
     assert sent == "C0SEARCH1"
     (post,) = slack.of("chat.postMessage")
     text = "\n".join(b["text"]["text"] for b in post.args["blocks"] if b["type"] == "section")
-    assert "Spend $12.50 (period before $5.00, +150%)" in text
+    assert (
+        "Spend of what this route covers (team=search): $12.50 (period before $5.00, +150%)" in text
+    )
     assert "model nova-pro-v1:0: $5.00 -&gt; $12.50" in text
     assert "principal alice: $0.00 -&gt; $12.50" in text
     assert (

@@ -20,7 +20,7 @@ from bot.adapters.clock import SystemClock
 from bot.adapters.store import open_store
 from bot.adapters.store.ask_ledger import AskLedger, AskRecord
 from bot.app.feedback.service import FeedbackService
-from bot.app.feedback.stats import feedback_by_model
+from bot.app.feedback.stats import feedback_and_reasons, feedback_by_model
 from bot.app.poll.feedback_check import FeedbackCheck
 from bot.app.poll.report import CycleReport
 from bot.config.load import load_settings
@@ -159,3 +159,39 @@ def test_emf_lines_carry_the_same_metrics(store: Any) -> None:
         "NegativeFeedback": 0,
     }
     assert (second["PositiveFeedback"], second["NegativeFeedback"]) == (-1, 1)
+
+
+def test_votes_and_reasons_come_back_in_one_metric_read(cloudwatch: Any) -> None:
+    publisher = CloudWatchFeedback(cloudwatch)
+    at = datetime.now(UTC) - timedelta(minutes=10)
+    votes = {
+        HAIKU: [("PositiveFeedback", 3), ("NegativeFeedback", 2)],
+        NOVA: [("PositiveFeedback", 1)],
+    }
+    reasons = {HAIKU: [("wrong", 2), ("slow", 1), ("slow", -1)], NOVA: [("incomplete", 1)]}
+    for model, changes in votes.items():
+        publisher.publish(model, changes, at)
+    for model, changes in reasons.items():
+        publisher.publish_reasons(model, changes, at)
+    reads: list[str] = []
+    cloudwatch.meta.events.register(
+        "before-call.cloudwatch.GetMetricData", lambda **kw: reads.append(kw["model"].name)
+    )
+
+    now = datetime.now(UTC)
+    totals, why = feedback_and_reasons(
+        CloudWatchReader(cloudwatch), now - timedelta(hours=1), now + timedelta(minutes=5)
+    )
+
+    assert len(reads) == 1
+    for model, changes in votes.items():
+        given = dict(changes)
+        assert (totals[model].positive, totals[model].negative) == (
+            given.get("PositiveFeedback", 0),
+            given.get("NegativeFeedback", 0),
+        )
+    for model, changes in reasons.items():
+        net: dict[str, int] = {}
+        for reason, change in changes:
+            net[reason] = net.get(reason, 0) + change
+        assert why[model] == {r: n for r, n in net.items() if n > 0}

@@ -272,7 +272,7 @@ def test_dashboard_covers_the_four_layers(stack: dict[str, Any]) -> None:
 
 def test_schedule_and_subscription_are_wired(template: Any) -> None:
     resources = template["Resources"]
-    (schedule,) = [r for r in resources.values() if r["Type"] == "AWS::Scheduler::Schedule"]
+    schedule = resources["PollerSchedule"]
     target = schedule["Properties"]["Target"]
     assert target["Arn"] == {"Fn::GetAtt": ["PollerFunction", "Arn"]}
     assert target["RoleArn"] == {"Fn::GetAtt": ["SchedulerRole", "Arn"]}

@@ -155,3 +155,36 @@ def test_members_of_the_route_channel_may_press_its_buttons(teams: Teams, slack:
     assert access.button_refusal("USEARCH", "C0SEARCH1") is None
     refused = access.button_refusal("UPLATFORM", "C0SEARCH1")
     assert refused == "only members of <#C0SEARCH1> can act on its alerts"
+
+
+def test_one_rule_firing_for_two_teams_in_one_cycle_sends_each_team_its_own_message(
+    teams: Teams, slack: FakeSlack
+) -> None:
+    models = {
+        "support": "amazon.nova-pro-v1:0",
+        "search": "amazon.nova-lite-v1:0",
+        "helpdesk": "anthropic.claude-3-5-haiku-20241022-v1:0",
+    }
+    fired = [
+        alert(team, severity=Severity.CRITICAL if team == "search" else Severity.WARNING)
+        for team in ("support", "search", "helpdesk")  # helpdesk is the support route's too
+    ]
+    fired = [
+        a.model_copy(update={"labels": {**a.labels, "model": models[t]}})
+        for a, t in zip(fired, ("support", "search", "helpdesk"), strict=True)
+    ]
+    for item in fired:
+        teams.send(item)
+
+    assert teams.notifier.flush(WEEKDAY) == []
+
+    sent = posts(slack)
+    assert sorted(p["channel"] for p in sent) == ["C0SEARCH1", "C0SUPPORT"]
+    by_channel = {p["channel"]: p for p in sent}
+    routed = {"C0SEARCH1": {"search"}, "C0SUPPORT": {"support", "helpdesk"}}
+    mentions = {"C0SEARCH1": "<!subteam^S0SEARCH1>", "C0SUPPORT": "<!subteam^S0SUPPORT>"}
+    for channel, owners in routed.items():
+        shown = str(by_channel[channel])  # text, blocks and attachments
+        assert by_channel[channel]["text"].startswith(mentions[channel] + " ")
+        told = {team for team, model in models.items() if model.split(".", 1)[1] in shown}
+        assert told == owners, channel

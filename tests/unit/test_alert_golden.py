@@ -29,6 +29,9 @@ FIGURES = {
     "budget_forecast": ["$25.10", "$19.00", "$12.00 spent so far"],
     "budget_burn_rate": ["$2.40/h", "$7.00 left", "runs out in about 2.9 h"],
     "unpriced_model": ["12 calls", "cannot be priced", 'price_overrides."mistral'],
+    "quota_saturation": ["92%", "369,600", "400,000", "reaches the quota in 4 min"],
+    "cache_waste": ["$36.84", "$41.38", "0.11x", "the last 24 h"],
+    "budget_rolling": ["$62.10", "$50.00", "$18.40/h"],
 }
 SEVERITY = {"error_rate": "Critical"}
 CONSOLE = {
@@ -72,6 +75,26 @@ def test_the_firing_message_says_the_figure_unit_and_severity_in_its_body(kind: 
     severity = SEVERITY.get(kind, "Warning")
     assert header(message).split(" ")[1] == f"{severity}:"
     assert "Invocation" not in seen  # metric names in words, never CloudWatch's
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_principal_arns_never_show_an_emoji_code(kind: str) -> None:
+    """``arn:aws:sts::...`` in plain mrkdwn shows ``:aws:`` as an emoji: titles name the
+    caller by the ARN's resource part, bodies set ARNs in inline code."""
+    for state in STATES:
+        for message in golden(kind, state):
+            if message["blocks"][0]["type"] == "header":
+                assert ":aws:" not in header(message), (kind, state)
+            for text in visible(message).split("`")[::2]:  # outside inline code
+                assert "arn:aws:" not in text, (kind, state)
+
+
+def test_the_quota_warning_links_the_increase_request_in_its_console() -> None:
+    (message,) = golden("quota_saturation", "firing")
+    assert (
+        "<https://us-east-1.console.aws.amazon.com/servicequotas/home/services/bedrock/quotas/"
+        "L-79E773B3|Service Quotas: request an increase>" in visible(message)
+    )
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+import io
+
 from alarms.lifecycle import Notice
 from alarms.model import Alert, AlertState, Severity
+from bot.adapters.slack.gallery_usage_alerts import usage_example
 from bot.adapters.slack.render import alert_text
+from bot.adapters.slack.style import MessageStyle
+from bot.adapters.terminal import TerminalNotifier
 from tests.support.series import T0
 
 ALERT = Alert(
@@ -33,3 +38,25 @@ def test_resolved_text() -> None:
     )
     assert "    Usual: 1,250 ms median of 5 min periods, last 24 h" in text
     assert "Lasted: 1h 5m" in text
+
+
+def test_the_terminal_names_the_statistic_that_was_read() -> None:
+    out = io.StringIO()
+    TerminalNotifier(out, style=MessageStyle(statistic="Average")).notify(ALERT, Notice.FIRING)
+
+    assert "Latency (Average) on nova-pro-v1:0" in out.getvalue()
+    assert "(p90)" not in out.getvalue()
+
+
+def test_the_terminal_shows_links_as_text_then_address_and_arns_as_written() -> None:
+    quota = usage_example("quota_saturation")
+    waste = usage_example("cache_waste")
+
+    quota_text = alert_text(quota, Notice.FIRING)
+    waste_text = alert_text(waste, Notice.FIRING)
+
+    assert f"Ask for more: Service Quotas: request an increase ({quota.details['increase']})" in (
+        quota_text
+    )
+    assert "<" not in quota_text and "|" not in quota_text
+    assert f"{waste.labels['principal']} wrote" in waste_text  # no code marks around it

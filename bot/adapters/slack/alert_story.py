@@ -19,7 +19,7 @@ from bot.adapters.slack.figures import (
     minutes,
     ratio,
 )
-from bot.adapters.slack.mrkdwn import escape
+from bot.adapters.slack.mrkdwn import code_arns, escape
 from bot.adapters.slack.style import MessageStyle
 
 BUDGET_RULES = ("budget_threshold", "budget_forecast", "budget_burn_rate")
@@ -260,4 +260,4 @@ def _usd(text: str | None) -> str:
 
 def _list(text: str) -> str:
     """``a $1.00 (50%), b $0.50 (25%)`` as one escaped line per entry."""
-    return "\n".join(f"• {escape(part)}" for part in text.split(", ") if part)
+    return "\n".join(f"• {code_arns(escape(part))}" for part in text.split(", ") if part)

@@ -8,7 +8,15 @@ from typing import Any
 
 from alarms.digest import Digest
 from alarms.names import short_model
-from bot.adapters.slack.mrkdwn import escape
+from bot.adapters.slack.mrkdwn import code_arns, escape
+
+POLICIES = {  # GuardrailPolicyType as the guardrail's console names it
+    "ContentPolicy": "content filters",
+    "TopicPolicy": "denied topics",
+    "WordPolicy": "word filters",
+    "SensitiveInformationPolicy": "sensitive information",
+    "ContextualGroundingPolicy": "contextual grounding",
+}
 
 
 def _usd(value: Decimal) -> str:
@@ -32,11 +40,19 @@ def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.1%}"
 
 
+def _spend(label: str) -> str:
+    return "Spend " if label == "spend" else f"{label[0].upper()}{label[1:]}: "
+
+
+def _counts(counts: dict[str, int] | dict[str, float]) -> str:
+    return ", ".join(f"{name} {value:,.0f}" for name, value in counts.items())
+
+
 def digest_lines(d: Digest) -> list[str]:
     """Every figure of the digest, one fact per line (plain text; escape for Slack)."""
     lines = [
         f"Digest for {d.route}: {d.start:%Y-%m-%d %H:%M} to {d.end:%Y-%m-%d %H:%M} UTC",
-        f"Spend {_usd(d.spend_usd)} (period before {_usd(d.spend_before_usd)}, "
+        f"{_spend(d.spend_label)}{_usd(d.spend_usd)} (period before {_usd(d.spend_before_usd)}, "
         f"{_change(float(d.spend_usd), float(d.spend_before_usd))})",
     ]
     lines += [
@@ -61,6 +77,10 @@ def digest_lines(d: Digest) -> list[str]:
             f"errors {_pct(f.error_rate)}, throttles {_pct(f.throttle_rate)}, "
             f"feedback {share} positive of {votes:,.0f}"
         )
+    lines.append(f"Thumbs-down reasons: {_counts(d.reasons) or 'none given'}")
+    named = {POLICIES.get(p, p): n for p, n in d.guardrails.items()}
+    every = "" if d.spend_label == "spend" else " (whole account)"
+    lines.append(f"Guardrail interventions by policy{every}: {_counts(named) or 'none'}")
     a = d.alerts
     lines.append(
         f"Alerts: {a.fired} fired, {a.acknowledged} acknowledged, {a.resolved} resolved; "
@@ -70,8 +90,9 @@ def digest_lines(d: Digest) -> list[str]:
 
 
 def digest_message(d: Digest) -> tuple[str, list[dict[str, Any]]]:
-    """Fallback text and blocks: a header, then one section per part of the digest."""
-    lines = [escape(line) for line in digest_lines(d)]
+    """Fallback text and blocks: a header, then one section per part of the digest (its
+    heading bold, its items bulleted, ARNs as inline code)."""
+    lines = [code_arns(escape(line)) for line in digest_lines(d)]
     title = f"Digest: {d.route}"[:150]
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": title}},
@@ -82,10 +103,16 @@ def digest_message(d: Digest) -> tuple[str, list[dict[str, Any]]]:
         if not line.startswith("  ") and chunk:
             blocks.append(_section(chunk))
             chunk = []
-        chunk.append(line)
+        chunk.append(_styled(line))
     if chunk:
         blocks.append(_section(chunk))
     return lines[1], blocks[:50]
+
+
+def _styled(line: str) -> str:
+    if line.startswith("  "):
+        return f"• {line.strip()}"
+    return f"*{line[:-1]}*" if line.endswith(":") else line
 
 
 def _section(lines: list[str]) -> dict[str, Any]:

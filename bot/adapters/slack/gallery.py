@@ -13,6 +13,8 @@ from alarms.silences import Matcher, Silence
 from bot.adapters.slack.alert_message import alert_message
 from bot.adapters.slack.alert_replies import reply_message
 from bot.adapters.slack.gallery_alerts import NOW, START, companion, example
+from bot.adapters.slack.gallery_usage_alerts import KINDS as USAGE_KINDS
+from bot.adapters.slack.gallery_usage_alerts import usage_companion, usage_example
 from bot.adapters.slack.style import MessageStyle
 
 KINDS = (
@@ -25,6 +27,7 @@ KINDS = (
     "budget_forecast",
     "budget_burn_rate",
     "unpriced_model",
+    *USAGE_KINDS,
 )
 STATES = ("firing", "repeat", "acknowledged", "snoozed", "silenced", "resolved", "grouped")
 CHANNEL, TS = "C0ALERTS", "1773149700.000100"
@@ -33,7 +36,7 @@ STYLE = MessageStyle(region="us-east-1", mention="S0ONCALL1")
 
 def scenario(kind: str, state: str, style: MessageStyle = STYLE) -> list[dict[str, Any]]:
     """The messages of ``kind`` in ``state``: the alert message, then any thread reply."""
-    alert = example(kind)
+    alert = usage_example(kind) if kind in USAGE_KINDS else example(kind)
     silences: dict[str, Silence] = {}
     now = NOW
     reply: tuple[Notice, list[Alert]] | None = None
@@ -75,7 +78,8 @@ def scenario(kind: str, state: str, style: MessageStyle = STYLE) -> list[dict[st
         alerts = [done]
         reply = (Notice.RESOLVED, alerts)
     elif state == "grouped":
-        alerts = [alert, *companion(kind)]
+        others = usage_companion(alert) if kind in USAGE_KINDS else companion(alert)
+        alerts = [alert, *others]
     elif state != "firing":
         raise ValueError(f"unknown state {state!r}; use one of {', '.join(STATES)}")
     message = alert_message(alerts, style, now, silences)

@@ -24,7 +24,8 @@ DAY = {
 }
 
 
-def _alert(rule: str, labels: dict[str, str], **fields: object) -> Alert:
+def make_alert(rule: str, labels: dict[str, str], **fields: object) -> Alert:
+    """A firing warning of ``rule`` raised at the examples' fixed times."""
     base: dict[str, object] = {
         "fingerprint": fingerprint(rule, labels),
         "rule": rule,
@@ -44,7 +45,7 @@ def example(kind: str) -> Alert:
     """One firing alert of ``kind`` as the rule would raise it."""
     rates = {"period_seconds": "300"}
     if kind == "latency_spike":
-        return _alert(
+        return make_alert(
             kind,
             {"model": HAIKU},
             value=4100.0,
@@ -59,7 +60,7 @@ def example(kind: str) -> Alert:
             },
         )
     if kind == "error_rate":
-        return _alert(
+        return make_alert(
             kind,
             {"model": SONNET},
             severity=Severity.CRITICAL,
@@ -76,7 +77,7 @@ def example(kind: str) -> Alert:
             },
         )
     if kind == "throttle_rate":
-        return _alert(
+        return make_alert(
             kind,
             {"model": HAIKU},
             value=24.5,
@@ -92,7 +93,7 @@ def example(kind: str) -> Alert:
             },
         )
     if kind == "guardrail_surge":
-        return _alert(
+        return make_alert(
             kind,
             {"guardrail": GUARDRAIL, "version": "3"},
             value=18.0,
@@ -110,7 +111,7 @@ def example(kind: str) -> Alert:
             },
         )
     if kind == "feedback_drop":
-        return _alert(
+        return make_alert(
             kind,
             {"model": SONNET},
             value=58.3,
@@ -120,7 +121,7 @@ def example(kind: str) -> Alert:
         )
     if kind == "budget_threshold":
         labels = {"budget": "team-a daily", "period": "2026-03-10", "threshold": "80"}
-        return _alert(
+        return make_alert(
             kind,
             labels,
             value=15.41,
@@ -129,7 +130,7 @@ def example(kind: str) -> Alert:
             details={**DAY, "metric": "spend", "spent_usd": "15.41", "left_usd": "3.59"},
         )
     if kind == "budget_forecast":
-        return _alert(
+        return make_alert(
             kind,
             {"budget": "team-a daily", "period": "2026-03-10"},
             value=25.10,
@@ -138,7 +139,7 @@ def example(kind: str) -> Alert:
             details={**DAY, "metric": "forecast spend", "spent_usd": "12.00", "left_usd": "7.00"},
         )
     if kind == "budget_burn_rate":
-        return _alert(
+        return make_alert(
             kind,
             {"budget": "team-a daily", "period": "2026-03-10"},
             value=2.40,
@@ -158,7 +159,7 @@ def example(kind: str) -> Alert:
             f"genai-prices 0.0.40 has no AWS price for {model}: add "
             f'[price_overrides."{model}"] input_per_mtok = ..., output_per_mtok = ...'
         )
-        return _alert(
+        return make_alert(
             kind,
             {"model": model},
             value=12.0,
@@ -168,10 +169,10 @@ def example(kind: str) -> Alert:
     raise ValueError(f"unknown alert kind {kind!r}")
 
 
-def companion(kind: str) -> list[Alert]:
-    """Alerts raised with ``example(kind)`` in a grouped message: another subject, and where
-    the kind allows it, a second metric of the same subject."""
-    lead = example(kind)
+def companion(lead: Alert) -> list[Alert]:
+    """Alerts raised with ``lead`` in a grouped message: another subject, and where the kind
+    allows it, a second metric of the same subject."""
+    kind = lead.rule
     other_labels = dict(lead.labels)
     key = (
         "model"

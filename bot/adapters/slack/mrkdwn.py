@@ -25,8 +25,27 @@ BULLET = re.compile(r"^(\s*)[-*+]\s+(?=\S)")
 RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
 
 
+ARN = re.compile(r"arn:aws[\w-]*:[^\s`]*?(?=[.,;:)]?(?:\s|$))")
+
+
 def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def code_arns(escaped: str) -> str:
+    """ARNs in already escaped mrkdwn set as inline code, so Slack shows them as written
+    (``arn:aws:sts::...`` would otherwise show ``:aws:`` as an emoji)."""
+    return ARN.sub(lambda found: f"`{found.group(0)}`", escaped)
+
+
+def short_principal(principal: str) -> str:
+    """A caller as people name it in a title: the resource part of an ARN
+    (``assumed-role/support-bot/i-0ab``), anything else as it is."""
+    return (
+        principal.split(":", 5)[5]
+        if principal.startswith("arn:") and principal.count(":") >= 5
+        else principal
+    )
 
 
 def to_mrkdwn(markdown: str) -> str:

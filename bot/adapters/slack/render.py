@@ -3,10 +3,18 @@ shown on the terminal when Slack is not configured."""
 
 from __future__ import annotations
 
+import re
+from typing import TYPE_CHECKING
+
 from alarms.lifecycle import Notice
 from alarms.model import Alert
 from alarms.names import duration
 
+if TYPE_CHECKING:
+    from bot.adapters.slack.style import MessageStyle
+
+LINK = re.compile(r"<(https?://[^|>\s]+)\|([^>]+)>")
+ITALIC = re.compile(r"(?<!\w)_([^_\n]+)_(?!\w)")
 RULE_TITLES = {
     "latency_spike": "Latency spike",
     "error_rate": "Server errors",
@@ -36,12 +44,13 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - len(suffix)] + suffix
 
 
-def alert_text(alert: Alert, notice: Notice) -> str:
-    """The alert as plain text for the terminal: the same sentence and facts as in Slack."""
+def alert_text(alert: Alert, notice: Notice, style: MessageStyle | None = None) -> str:
+    """The alert as plain text for the terminal: the same sentence and facts as in Slack,
+    in ``style`` (the statistic read, model aliases...)."""
     from bot.adapters.slack.alert_story import facts, sentence
     from bot.adapters.slack.style import MessageStyle
 
-    style = MessageStyle()
+    style = style or MessageStyle()
     tag = "RESOLVED" if notice is Notice.RESOLVED else alert.severity.value.upper()
     prefix = "Resolved: " if notice is Notice.RESOLVED else ""
     plain = sentence(alert, style).replace("*", "")
@@ -58,4 +67,7 @@ def alert_text(alert: Alert, notice: Notice) -> str:
 
 
 def _unescape(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").replace("_", "")
+    """Slack mrkdwn as a terminal shows it: links as "text (url)", no code marks."""
+    text = LINK.sub(lambda found: f"{found.group(2)} ({found.group(1)})", text)
+    text = ITALIC.sub(r"\1", text.replace("`", ""))
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

@@ -7,7 +7,8 @@ Their summaries are written by the domain with the figures in them; here they ar
 from __future__ import annotations
 
 from alarms.model import Alert
-from bot.adapters.slack.mrkdwn import escape
+from alarms.names import short_model
+from bot.adapters.slack.mrkdwn import code_arns, escape, short_principal
 
 RULES = ("budget_rolling", "cache_waste", "quota_saturation")
 FACTS = {
@@ -25,6 +26,7 @@ FACTS = {
         ("cache_read_tokens", "Read tokens", ""),
         ("read_ratio", "Read back", "x"),
         ("window", "Window", ""),
+        ("how to fix", "How to fix", ""),
     ),
     "quota_saturation": (
         ("usage_tpm", "Tokens/min now", ""),
@@ -43,16 +45,21 @@ def subject_key(alert: Alert) -> str:
 
 
 def subject_name(alert: Alert) -> str:
-    """Who or what spent; empty for a model (the usual model naming applies)."""
+    """Who or what spent, short enough for a title (a principal ARN by its resource part);
+    empty for a model (the usual model naming applies)."""
+    principal = alert.labels.get("principal")
     if alert.rule == "budget_rolling":
+        if principal:
+            return f"principal {short_principal(principal)}"
         return alert.details.get("scope") or alert.labels.get("budget", "")
     if alert.rule == "cache_waste":
-        return f"{alert.labels.get('principal', '?')} on {alert.labels.get('model', '?')}"
+        model = short_model(alert.labels.get("model", "?"))
+        return f"{short_principal(principal or '?')} on {model}"
     return ""  # a model: named as every model alert names it
 
 
 def sentence(alert: Alert) -> str:
-    return escape(alert.summary.rstrip(".")) + "."
+    return code_arns(escape(alert.summary.rstrip("."))) + "."
 
 
 def facts(alert: Alert) -> list[tuple[str, str]]:
@@ -62,8 +69,8 @@ def facts(alert: Alert) -> list[tuple[str, str]]:
         if not value:
             continue
         text = escape(value)
-        if unit == "$":
-            text = f"${text}"
+        if unit in ("$", "$/h"):
+            text = f"${text}{unit[1:]}"
         elif unit:
             text = f"{text}{'' if unit == 'x' else ' '}{unit}"
         rows.append((title, text))

@@ -16,14 +16,15 @@ def family(alert: Alert) -> str | None:
 
 
 def units(entries: list[Entry], key: Callable[[Entry], tuple[str, ...]]) -> Iterator[list[Entry]]:
-    """Group stage: runs of consecutive entries with the same ``key`` (one message each)."""
-    unit: list[Entry] = []
+    """Group stage: entries of one poll cycle (a run of one batch) with the same ``key`` are
+    one unit (one message), however they are interleaved; units come in the order of their
+    first entry, and entries of different cycles never share one."""
+    run: dict[tuple[str, ...], list[Entry]] = {}
+    batch: str | None = None
     for entry in entries:
-        if unit and key(entry) == key(unit[0]):
-            unit.append(entry)
-            continue
-        if unit:
-            yield unit
-        unit = [entry]
-    if unit:
-        yield unit
+        if run and entry.batch != batch:
+            yield from run.values()
+            run = {}
+        batch = entry.batch
+        run.setdefault(key(entry), []).append(entry)
+    yield from run.values()

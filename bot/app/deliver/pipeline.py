@@ -2,9 +2,9 @@
 
 0. route and mute: each alert goes to the channel of its route (``alarms.routing``); a
    notice for a route inside its mute times is held or dropped (``mute.py``);
-1. group: consecutive notices that share a message become one unit (firing notices of one
-   rule and route written in one poll cycle, alike in the route's ``group_by`` labels, are
-   one new message; repeats and resolutions of one
+1. group: notices of one poll cycle that share a message become one unit, however they are
+   interleaved (firing notices of one rule and route, alike in the route's ``group_by``
+   labels, are one new message in that route's channel; repeats and resolutions of one
    message are one thread reply);
 2. dedup: a notice whose alert is gone is dropped; a repeat or resolution goes to the
    message of the alert's episode, never a second top-level post;

@@ -24,7 +24,7 @@ from bot.adapters.aws.errors import AwsError
 from bot.adapters.store import StateStore
 from bot.adapters.store.alerts import AlertStore
 from bot.adapters.store.rollups import RollupStore
-from bot.app.feedback.stats import feedback_by_model, reasons_by_model
+from bot.app.feedback.stats import feedback_and_reasons
 from bot.app.poll.history import PollHistory
 from bot.app.spend.summary import ESTIMATE, LOGS, budget_status, summarize
 from bot.app.stats.request import StatsRequest
@@ -185,18 +185,13 @@ def _feedback(
     end: datetime,
 ) -> None:
     try:
-        totals = feedback_by_model(reader, start, end, settings.feedback.namespace)
+        totals, reasons = feedback_and_reasons(reader, start, end, settings.feedback.namespace)
     except AwsError as exc:
-        log.warning("feedback totals unavailable", extra={"reason": str(exc)})
+        log.warning("feedback unavailable", extra={"reason": str(exc)})
         return
     for model, total in totals.items():
         if model in stats and total.votes:
             stats[model].feedback = total
-    try:
-        reasons = reasons_by_model(reader, start, end, settings.feedback.namespace)
-    except AwsError as exc:
-        log.warning("feedback reasons unavailable", extra={"reason": str(exc)})
-        return
     for model, counts in reasons.items():
         if model in stats:
             stats[model].reasons = counts

@@ -108,7 +108,8 @@ def run_demo(settings: Settings, out: TextIO, clock: Clock) -> int:
             + ".\n\n"
         )
         store = SqliteStore(str(Path(tmp) / "state.db"), clock)
-        sink = None if slack else bootstrap.TerminalNotifier(out, settings.routing.table())
+        style = bootstrap.message_style(settings)
+        sink = None if slack else bootstrap.TerminalNotifier(out, settings.routing.table(), style)
         quotas = boto3.client("service-quotas", endpoint_url=endpoint)
         poller = bootstrap.poller(
             settings,
