@@ -1,9 +1,11 @@
 """Parsing, pricing and summing invocation-log events into per-hour deltas.
 
-A page of events is first summed per (hour, model, caller, tags): plain integers in a list,
-no object per record. Each sum is then priced once and added to its hour's roll-up. For a
-model priced per token this equals pricing every record (Decimal arithmetic is exact and the
-price is linear); a model whose price is tiered per request is priced record by record.
+A page of events is first grouped per (UTC hour, model id, role, tags): each record read
+(``Checked``, a tuple, no body) is appended to its group's list, and that is all the per-record
+work. Each group is then summed (in C, column by column), priced once and added to its hour's
+roll-up; its caller's name and its chosen tags are worked out once per group too. For a model
+priced per token this equals pricing every record (Decimal arithmetic is exact and the price
+is linear); a model whose price is tiered per request is priced record by record.
 """
 
 from __future__ import annotations
@@ -13,20 +15,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from operator import itemgetter
 
-from alarms.pricing import TokenCounts
+from alarms.pricing import Cost, TokenCounts
 from alarms.rollup import Rollup, Tally
 from alarms.usage import Checked, MalformedRecord, OutOfBounds, base_model_of, principal_of
-from alarms.usage_fast import read_fields
+from alarms.usage_fast import fast_fields, whole_fields
 from bot.adapters.aws.invocation_logs import LogEvent
 from bot.adapters.prices import Pricer
 from bot.adapters.store.rollups import hour_key
 
 log = logging.getLogger("bot.app.spend.ingest")
-Group = tuple[datetime, str, str, tuple[tuple[str, str], ...]]  # hour, model id, caller, tags
+Group = tuple[float, str, str, tuple[tuple[str, str], ...]]  # hour number, model, role, tags
 ASSUMED = ":assumed-role/"
-CALLS, ERRORS, INPUT, OUTPUT, READ, WRITE, TIERED_USD = range(7)
+# Checked's positions of the four counts, and of the error code
+COLUMNS = tuple(itemgetter(Checked._fields.index(name)) for name in Checked._fields[4:8])
+ERROR_CODE = itemgetter(Checked._fields.index("error_code"))
 
 
 @dataclass
@@ -48,15 +52,30 @@ class Aggregator:
     tag_keys: frozenset[str]
     report: IngestReport
     _tiered: dict[tuple[str, date], bool] = field(default_factory=dict)
-    _principals: dict[str, str] = field(default_factory=dict)
 
     def add_events(self, events: Iterable[LogEvent], deltas: dict[str, Rollup]) -> None:
         """Add every usable event; one that is not is counted, logged by id and skipped."""
-        groups: dict[Group, list[Any]] = {}
-        for event in events:
+        groups: dict[Group, list[Checked]] = {}
+        hours: dict[Group, datetime] = {}
+        fast = fast_fields
+        for event in events:  # once per record: kept lean, everything else is per group
             try:
-                data, got = read_fields(event.message)
-                self._count(data, got, groups)
+                message = event.message
+                got = fast(message) or whole_fields(message)
+                arn = got.identity_arn
+                role = arn[: arn.rfind("/")]  # an assumed role's session is new every call
+                if ASSUMED not in role:
+                    role = arn
+                hour = got.time.timestamp() // 3600  # the UTC hour, whatever the offset
+                group = (hour, got.model_id, role, got.tags)
+                records = groups.get(group)
+                if records is None:  # a time at the edge of the calendar fails here
+                    hours[group] = got.time.astimezone(UTC).replace(
+                        minute=0, second=0, microsecond=0
+                    )
+                    groups[group] = [got]
+                else:
+                    records.append(got)
             except OutOfBounds as exc:
                 self.report.out_of_bounds += 1
                 self._skip(event, str(exc), "set aside an out-of-bounds invocation-log record")
@@ -64,56 +83,67 @@ class Aggregator:
                 self._skip(event, str(exc), "skipped a malformed invocation-log record")
             except Exception as exc:
                 self._skip(event, type(exc).__name__, "skipped an unreadable invocation-log record")
-        self._flush(groups, deltas)
+        for group, records in groups.items():
+            try:
+                self._add_group(hours[group], records, deltas)
+            except Exception as exc:  # a pricing bug: the other groups still count
+                self.report.malformed += len(records)
+                log.warning(
+                    "skipped invocation-log records that could not be priced",
+                    extra={"records": len(records), "reason": type(exc).__name__},
+                )
 
     def _skip(self, event: LogEvent, reason: str, message: str) -> None:
         """Count and log a record left out: its event id and why, never its content."""
         self.report.malformed += 1
         log.warning(message, extra={"event_id": event.event_id, "reason": reason})
 
-    def _count(self, data: dict[str, Any], got: Checked, groups: dict[Group, list[Any]]) -> None:
-        at = got.time
-        hour = (at if at.tzinfo is UTC else at.astimezone(UTC)).replace(
-            minute=0, second=0, microsecond=0
-        )
-        tags = data.get("requestMetadata")
+    def _add_group(self, hour: datetime, records: list[Checked], deltas: dict[str, Rollup]) -> None:
+        """Sum one group, price the sum once and add it to its hour's roll-up."""
+        first = records[0]
+        model_id = first.model_id
+        calls = len(records)
+        inp, out, read, write = (sum(map(column, records)) for column in COLUMNS)
+        errors = calls - list(map(ERROR_CODE, records)).count(None)
+        model = base_model_of(model_id)
+        if self._is_tiered(model_id, hour):  # priced per request: price each record
+            total = Decimal(0)
+            for r in records:
+                counts = (r.input, r.output, r.cache_read, r.cache_write)
+                total += self._price(model_id, counts, r.time).usd or Decimal(0)
+            usd: Decimal | None = total
+        else:
+            cost = self._price(model_id, (inp, out, read, write), hour)
+            usd = cost.usd
+            if usd is None:
+                self.report.unpriced.setdefault(model, cost.reason)
         keys = self.tag_keys
-        chosen = (
-            tuple([(k, v) for k, v in tags.items() if k in keys and isinstance(v, str)])
-            if tags and isinstance(tags, dict)
-            else ()
+        tags = [(k, v) for k, v in first.tags if k in keys]
+        unpriced = usd is None
+        tally = Tally(
+            calls,
+            errors,
+            inp,
+            out,
+            read,
+            write,
+            Decimal(0) if usd is None else usd,
+            calls if unpriced else 0,
+            inp + out + read + write if unpriced else 0,
         )
-        group = (hour, got.model_id, self._principal(got.identity_arn), chosen)
-        sums = groups.get(group)
-        if sums is None:
-            tiered = self._is_tiered(got.model_id, hour)
-            sums = groups[group] = [0, 0, 0, 0, 0, 0, Decimal(0) if tiered else None]
-        error = data.get("errorCode")
-        sums[CALLS] += 1
-        sums[ERRORS] += isinstance(error, str) and error != ""
-        sums[INPUT] += got.input
-        sums[OUTPUT] += got.output
-        sums[READ] += got.cache_read
-        sums[WRITE] += got.cache_write
-        if sums[TIERED_USD] is not None:  # priced per request: price this one now
-            tokens = TokenCounts.model_construct(
-                input=got.input,
-                output=got.output,
-                cache_read=got.cache_read,
-                cache_write=got.cache_write,
-            )
-            sums[TIERED_USD] += self.pricer.price(got.model_id, tokens, at).usd or Decimal(0)
+        key = hour_key(hour)
+        rollup = deltas.get(key)
+        if rollup is None:
+            rollup = deltas[key] = Rollup(hour=hour)
+        rollup.add_tally(model, principal_of(first.identity_arn), tags, tally)
+        self.report.records += calls
 
-    def _principal(self, arn: str) -> str:
-        """principal_of, remembered per role (a session name is often new with every call)."""
-        cut = arn.rfind("/")
-        key = arn[:cut] if cut > 0 and ASSUMED in arn else arn
-        principal = self._principals.get(key)
-        if principal is None:
-            if len(self._principals) > 10_000:
-                self._principals.clear()
-            principal = self._principals[key] = principal_of(arn)
-        return principal
+    def _price(self, model_id: str, counts: tuple[int, int, int, int], at: datetime) -> Cost:
+        input, output, cache_read, cache_write = counts
+        tokens = TokenCounts.model_construct(
+            input=input, output=output, cache_read=cache_read, cache_write=cache_write
+        )
+        return self.pricer.price(model_id, tokens, at)
 
     def _is_tiered(self, model_id: str, hour: datetime) -> bool:
         """Whether the model's price depends on each request (then each record is priced)."""
@@ -122,35 +152,3 @@ class Aggregator:
         if tiered is None:
             tiered = self._tiered[key] = self.pricer.quote(model_id, hour).exact_ref is not None
         return tiered
-
-    def _flush(self, groups: dict[Group, list[Any]], deltas: dict[str, Rollup]) -> None:
-        """Price each sum once and add it to its hour's roll-up."""
-        for (hour, model_id, principal, tags), sums in groups.items():
-            calls, errors, inp, out, read, write, usd = sums
-            model = base_model_of(model_id)
-            if usd is None:
-                tokens = TokenCounts.model_construct(
-                    input=inp, output=out, cache_read=read, cache_write=write
-                )
-                cost = self.pricer.price(model_id, tokens, hour)
-                usd = cost.usd
-                if usd is None:
-                    self.report.unpriced.setdefault(model, cost.reason)
-            unpriced = usd is None
-            tally = Tally(
-                calls,
-                errors,
-                inp,
-                out,
-                read,
-                write,
-                Decimal(0) if usd is None else usd,
-                calls if unpriced else 0,
-                inp + out + read + write if unpriced else 0,
-            )
-            key = hour_key(hour)
-            rollup = deltas.get(key)
-            if rollup is None:
-                rollup = deltas[key] = Rollup(hour=hour)
-            rollup.add_tally(model, principal, tags, tally)
-            self.report.records += calls
