@@ -1,9 +1,9 @@
 """Parsing, pricing and summing invocation-log events into per-hour deltas.
 
-A page of events is first grouped per (UTC hour, model id, role, tags): each record read
-(``Checked``, a tuple, no body) is appended to its group's list, and that is all the per-record
-work. Each group is then summed (in C, column by column), priced once and added to its hour's
-roll-up; its caller's name and its chosen tags are worked out once per group too. For a model
+A page of events is first summed per (UTC hour, model id, role, chosen tags): plain integers
+in a list, no object kept per record (a record read is dropped at once, so its memory is
+reused by the next). Each sum is then priced once and added to its hour's roll-up; its UTC
+hour and caller's name are worked out once per group. For a model
 priced per token this equals pricing every record (Decimal arithmetic is exact and the price
 is linear); a model whose price is tiered per request is priced record by record.
 """
@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from operator import itemgetter
+from typing import Any
 
 from alarms.pricing import Cost, TokenCounts
 from alarms.rollup import Rollup, Tally
@@ -26,11 +26,9 @@ from bot.adapters.prices import Pricer
 from bot.adapters.store.rollups import hour_key
 
 log = logging.getLogger("bot.app.spend.ingest")
-Group = tuple[float, str, str, tuple[tuple[str, str], ...]]  # hour number, model, role, tags
+Group = tuple[float, str, str, tuple[tuple[str, str], ...]]  # hour, model, role, chosen tags
 ASSUMED = ":assumed-role/"
-# Checked's positions of the four counts, and of the error code
-COLUMNS = tuple(itemgetter(Checked._fields.index(name)) for name in Checked._fields[4:8])
-ERROR_CODE = itemgetter(Checked._fields.index("error_code"))
+CALLS, ERRORS, INPUT, OUTPUT, READ, WRITE, TIERED_USD = range(7)  # then hour and caller
 
 
 @dataclass
@@ -55,10 +53,9 @@ class Aggregator:
 
     def add_events(self, events: Iterable[LogEvent], deltas: dict[str, Rollup]) -> None:
         """Add every usable event; one that is not is counted, logged by id and skipped."""
-        groups: dict[Group, list[Checked]] = {}
-        hours: dict[Group, datetime] = {}
-        fast = fast_fields
-        for event in events:  # once per record: kept lean, everything else is per group
+        groups: dict[Group, list[Any]] = {}
+        fast, keys = fast_fields, self.tag_keys
+        for event in events:  # once per record: kept lean, the rest is once per group
             try:
                 message = event.message
                 got = fast(message) or whole_fields(message)
@@ -66,16 +63,24 @@ class Aggregator:
                 role = arn[: arn.rfind("/")]  # an assumed role's session is new every call
                 if ASSUMED not in role:
                     role = arn
+                tags = got.tags  # only the chosen keys: another may be new with every call
+                if tags:
+                    tags = tuple([kv for kv in tags if kv[0] in keys])
                 hour = got.time.timestamp() // 3600  # the UTC hour, whatever the offset
-                group = (hour, got.model_id, role, got.tags)
-                records = groups.get(group)
-                if records is None:  # a time at the edge of the calendar fails here
-                    hours[group] = got.time.astimezone(UTC).replace(
-                        minute=0, second=0, microsecond=0
-                    )
-                    groups[group] = [got]
-                else:
-                    records.append(got)
+                group = (hour, got.model_id, role, tags)
+                sums = groups.get(group)
+                if sums is None:  # a time at the edge of the calendar fails here
+                    sums = groups[group] = self._new_group(got)
+                sums[CALLS] += 1
+                sums[ERRORS] += got.error_code is not None
+                sums[INPUT] += got.input
+                sums[OUTPUT] += got.output
+                sums[READ] += got.cache_read
+                sums[WRITE] += got.cache_write
+                if sums[TIERED_USD] is not None:  # priced per request: price this one now
+                    counts = (got.input, got.output, got.cache_read, got.cache_write)
+                    cost = self._price(got.model_id, counts, got.time)
+                    sums[TIERED_USD] += cost.usd or Decimal(0)
             except OutOfBounds as exc:
                 self.report.out_of_bounds += 1
                 self._skip(event, str(exc), "set aside an out-of-bounds invocation-log record")
@@ -83,42 +88,39 @@ class Aggregator:
                 self._skip(event, str(exc), "skipped a malformed invocation-log record")
             except Exception as exc:
                 self._skip(event, type(exc).__name__, "skipped an unreadable invocation-log record")
-        for group, records in groups.items():
+        for (_, model_id, _, tags), sums in groups.items():
             try:
-                self._add_group(hours[group], records, deltas)
+                self._add_group(model_id, list(tags), sums, deltas)
             except Exception as exc:  # a pricing bug: the other groups still count
-                self.report.malformed += len(records)
+                self.report.malformed += sums[CALLS]
                 log.warning(
                     "skipped invocation-log records that could not be priced",
-                    extra={"records": len(records), "reason": type(exc).__name__},
+                    extra={"records": sums[CALLS], "reason": type(exc).__name__},
                 )
+
+    def _new_group(self, got: Checked) -> list[Any]:
+        """A group's sums, with its UTC hour and caller worked out once."""
+        hour = got.time.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+        tiered = self._is_tiered(got.model_id, hour)
+        usd = Decimal(0) if tiered else None
+        return [0, 0, 0, 0, 0, 0, usd, hour, principal_of(got.identity_arn)]
 
     def _skip(self, event: LogEvent, reason: str, message: str) -> None:
         """Count and log a record left out: its event id and why, never its content."""
         self.report.malformed += 1
         log.warning(message, extra={"event_id": event.event_id, "reason": reason})
 
-    def _add_group(self, hour: datetime, records: list[Checked], deltas: dict[str, Rollup]) -> None:
-        """Sum one group, price the sum once and add it to its hour's roll-up."""
-        first = records[0]
-        model_id = first.model_id
-        calls = len(records)
-        inp, out, read, write = (sum(map(column, records)) for column in COLUMNS)
-        errors = calls - list(map(ERROR_CODE, records)).count(None)
+    def _add_group(
+        self, model_id: str, tags: list[tuple[str, str]], sums: list[Any], deltas: dict[str, Rollup]
+    ) -> None:
+        """Price one group's sums (once, unless tiered) and add them to its hour's roll-up."""
+        calls, errors, inp, out, read, write, usd, hour, principal = sums
         model = base_model_of(model_id)
-        if self._is_tiered(model_id, hour):  # priced per request: price each record
-            total = Decimal(0)
-            for r in records:
-                counts = (r.input, r.output, r.cache_read, r.cache_write)
-                total += self._price(model_id, counts, r.time).usd or Decimal(0)
-            usd: Decimal | None = total
-        else:
+        if usd is None:
             cost = self._price(model_id, (inp, out, read, write), hour)
             usd = cost.usd
             if usd is None:
                 self.report.unpriced.setdefault(model, cost.reason)
-        keys = self.tag_keys
-        tags = [(k, v) for k, v in first.tags if k in keys]
         unpriced = usd is None
         tally = Tally(
             calls,
@@ -135,7 +137,7 @@ class Aggregator:
         rollup = deltas.get(key)
         if rollup is None:
             rollup = deltas[key] = Rollup(hour=hour)
-        rollup.add_tally(model, principal_of(first.identity_arn), tags, tally)
+        rollup.add_tally(model, principal, tags, tally)
         self.report.records += calls
 
     def _price(self, model_id: str, counts: tuple[int, int, int, int], at: datetime) -> Cost:
