@@ -110,6 +110,8 @@ class Checked(NamedTuple):
     output: int
     cache_read: int
     cache_write: int
+    error_code: str | None  # a non-empty errorCode, else None
+    tags: tuple[tuple[str, str], ...]  # requestMetadata's entries with string values
 
 
 def checked(data: dict[str, Any]) -> Checked:
@@ -127,12 +129,7 @@ def checked(data: dict[str, Any]) -> Checked:
         stamp = _required(data, "timestamp")
     elif not (model_id and request_id and stamp):
         _required(data, "modelId"), _required(data, "requestId"), _required(data, "timestamp")
-    try:
-        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
-        raise MalformedRecord("timestamp is not ISO 8601") from None
-    if moment.tzinfo is None:
-        raise MalformedRecord("timestamp has no time zone")
+    moment = moment_of(stamp)
     inp, out = get("input", EMPTY), get("output", EMPTY)
     if type(inp) is not dict or type(out) is not dict:
         inp, out = _section(data, "input"), _section(data, "output")
@@ -155,7 +152,20 @@ def checked(data: dict[str, Any]) -> Checked:
         c, d = _count(inp, "cacheReadInputTokenCount"), _count(inp, "cacheWriteInputTokenCount")
     identity = get("identity")
     arn = identity.get("arn", "") if type(identity) is dict else ""
-    return Checked(moment, request_id, model_id, arn if type(arn) is str else "", a, b, c, d)
+    arn = arn if type(arn) is str else ""
+    tags = tuple(tags_of(get("requestMetadata")).items())
+    return Checked(moment, request_id, model_id, arn, a, b, c, d, _text(data, "errorCode"), tags)
+
+
+def moment_of(stamp: str) -> datetime:
+    """The time of a record's ``timestamp`` (ISO 8601 with a zone); raises MalformedRecord."""
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        raise MalformedRecord("timestamp is not ISO 8601") from None
+    if moment.tzinfo is None:
+        raise MalformedRecord("timestamp has no time zone")
+    return moment
 
 
 def _record_from(data: dict[str, Any]) -> UsageRecord:
@@ -178,7 +188,7 @@ def _record_from(data: dict[str, Any]) -> UsageRecord:
         inference_region=_text(data, "inferenceRegion"),
         identity_arn=arn,
         principal=principal_of(arn),
-        tags=tags_of(data.get("requestMetadata")),
+        tags=dict(got.tags),
         tokens=TokenCounts.model_construct(
             input=got.input,
             output=got.output,
@@ -187,7 +197,7 @@ def _record_from(data: dict[str, Any]) -> UsageRecord:
         ),
         latency_ms=_latency(body),
         stop_reason=_stop_reason(body),
-        error_code=_text(data, "errorCode"),
+        error_code=got.error_code,
     )
 
 

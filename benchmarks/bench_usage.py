@@ -4,12 +4,15 @@ Records are realistic (``usage_records``): Converse calls as Bedrock logs them, 
 prompt, turns, tools and answer, 1.8-9 KB each. They are generated one page (10,000 events,
 FilterLogEvents' page size) at a time, so nothing holds the whole window, exactly as the
 reader streams a log group. Each page goes through the path the poller uses: read the counts
-(bodies cut out, not decoded), sum per hour, model, caller and tags, price (Decimal, cache
-tokens at their own rates), add to hourly deltas, apply the deltas to the SQLite state store.
-Only that path is timed (CPU time of this process, one core), not the generating.
+(msgspec, bodies skipped), group per hour, model, role and tags, sum and price each group
+(Decimal, cache tokens at their own rates), add to hourly deltas, apply the deltas to the
+SQLite state store. Only that path is timed (CPU time of this process, one core), not the
+generating. The run is repeated ``RUNS`` times (fresh records, fresh store) for min / median
+/ max.
 
-A bare ``json.loads`` of the same bytes is timed in the same run, so the ratio holds on any
-machine. Peak memory is the process's peak RSS, interpreter and libraries included.
+A bare ``json.loads`` of the same bytes is timed page by page beside the ingest, so both see
+the same machine and the ratio holds on any machine. Memory: the peak of Python allocations
+(tracemalloc) while one page is ingested, per record, plus the process's peak RSS.
 """
 
 from __future__ import annotations
@@ -18,34 +21,44 @@ import json
 import resource
 import tempfile
 import time
+import tracemalloc
+from collections.abc import Iterator
+from dataclasses import dataclass
 
+from benchmarks.figures import Figure, fixed, measured
 from benchmarks.usage_records import pages
+from bot.adapters.aws.invocation_logs import LogEvent
 from bot.adapters.clock import SystemClock
 from bot.adapters.prices import Pricer
 from bot.adapters.store.rollups import RollupStore
 from bot.adapters.store.sqlite import SqliteStore
 from bot.app.spend.ingest import Aggregator, IngestReport
 
-RECORDS = 200_000
+RECORDS = 100_000  # per run
+RUNS = 3
 DISTINCT = 20_000  # records in the run where every caller is new (no two records summed)
+PAGE = 10_000
 
 
-def bare_json_seconds(sample: int = 10_000) -> tuple[float, int]:
-    """CPU seconds per record of a bare json.loads of the same bytes, and their mean size."""
-    messages = [event.message for page in pages(sample) for event in page]
-    best = float("inf")
-    for _ in range(3):
-        started = time.process_time()
-        for message in messages:
-            json.loads(message)
-        best = min(best, time.process_time() - started)
-    return best / len(messages), sum(map(len, messages)) // len(messages)
+@dataclass
+class Run:
+    report: IngestReport
+    cpu: float  # CPU seconds ingesting
+    bare: float  # CPU seconds of a bare json.loads of the same messages
+    size: int  # characters of JSON
+    hours: int  # hourly roll-ups written
+
+    @property
+    def rate(self) -> float:
+        return self.report.records / self.cpu
+
+    @property
+    def ratio(self) -> float:
+        return self.bare / self.cpu
 
 
-def ingest(records: int, callers: int) -> tuple[IngestReport, float, float, int, int]:
-    """The report, CPU seconds ingesting, CPU seconds of a bare json.loads of every page
-    (timed page by page, beside the ingest, so both see the same machine), total bytes
-    and the hourly roll-ups written."""
+def ingest(batches: Iterator[list[LogEvent]]) -> Run:
+    """Ingest every page into a fresh SQLite store, timing it beside a bare json.loads."""
     with tempfile.TemporaryDirectory() as tmp:
         store = SqliteStore(f"{tmp}/bench.db", SystemClock())
         rollups = RollupStore(store)
@@ -53,7 +66,7 @@ def ingest(records: int, callers: int) -> tuple[IngestReport, float, float, int,
         aggregator = Aggregator(Pricer(), frozenset({"team", "app"}), report)
         cpu = bare = 0.0
         size = 0
-        for number, page in enumerate(pages(records, callers=callers)):
+        for number, page in enumerate(batches):
             started = time.process_time()
             for event in page:
                 json.loads(event.message)
@@ -66,25 +79,66 @@ def ingest(records: int, callers: int) -> tuple[IngestReport, float, float, int,
             size += sum(len(event.message) for event in page)
         hours = len(store.scan("usage_hour"))
         store.close()
-    return report, cpu, bare, size, hours
+    return Run(report, cpu, bare, size, hours)
 
 
-def run(records: int = RECORDS) -> list[tuple[str, str, str]]:
-    report, cpu, bare, size, hours = ingest(records, callers=40)
-    distinct, distinct_cpu, distinct_bare, _, _ = ingest(DISTINCT, callers=0)
+def page_peak_bytes() -> tuple[float, int]:
+    """Peak Python allocations while one page is ingested (the page itself not counted)."""
+    page = next(pages(PAGE))
+    aggregator = Aggregator(Pricer(), frozenset({"team", "app"}), IngestReport())
+    aggregator.add_events(page[:100], {})  # price tables and caches loaded before measuring
+    tracemalloc.start()
+    try:
+        aggregator.add_events(page, {})
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak / len(page), sum(len(event.message) for event in page) // len(page)
+
+
+def run(records: int = RECORDS, runs: int = RUNS) -> list[Figure]:
+    done = [ingest(pages(records, PAGE)) for _ in range(runs)]
+    distinct = ingest(pages(DISTINCT, PAGE, callers=0))
+    per_record, mean = page_peak_bytes()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    rate = report.records / cpu
+    first = done[0]
+    repeats = f"{runs} runs of {records:,}"
     return [
-        ("usage: record size (mean)", f"{size // records:,}", "characters of JSON"),
-        ("usage: records ingested", f"{report.records:,}", f"({report.malformed} malformed)"),
-        ("usage: hourly roll-ups written", f"{hours:,}", "documents"),
-        ("usage: parse+price+roll up", f"{rate:,.0f}", "records/s, 1 core"),
-        ("usage: bare json.loads, same bytes", f"{records / bare:,.0f}", "records/s, 1 core"),
-        ("usage: ingest vs bare json.loads", f"{bare / cpu:.2f}", "x (above 1: faster)"),
-        (
-            "usage: ingest, every caller new",
-            f"{distinct.records / distinct_cpu:,.0f}",
-            f"records/s ({distinct_bare / distinct_cpu:.2f}x bare json.loads)",
+        fixed("usage: record size (mean)", f"{first.size // records:,}", "characters of JSON"),
+        fixed(
+            "usage: records ingested per run",
+            f"{first.report.records:,}",
+            f"({first.report.malformed} malformed)",
         ),
-        ("usage: peak RSS of the process", f"{peak_mb:,.0f}", "MB (interpreter included)"),
+        fixed("usage: hourly roll-ups written per run", f"{first.hours:,}", "documents"),
+        measured(
+            "usage: parse+price+roll up",
+            [r.rate for r in done],
+            "records/s, 1 core",
+            repeats_of=repeats,
+        ),
+        measured(
+            "usage: bare json.loads, same bytes",
+            [records / r.bare for r in done],
+            "records/s, 1 core",
+            repeats_of=repeats,
+        ),
+        measured(
+            "usage: ingest vs bare json.loads",
+            [r.ratio for r in done],
+            "x (above 1: faster)",
+            digits=2,
+            repeats_of=repeats,
+        ),
+        fixed(
+            "usage: ingest, every caller new",
+            f"{distinct.rate:,.0f}",
+            f"records/s ({distinct.ratio:.2f}x bare json.loads, {DISTINCT:,} records)",
+        ),
+        fixed(
+            "usage: peak memory ingesting a page",
+            f"{per_record / 1024:.1f}",
+            f"KiB per record (page of {PAGE:,}, records of {mean:,} chars, not counted)",
+        ),
+        fixed("usage: peak RSS of the process", f"{peak_mb:,.0f}", "MB (interpreter included)"),
     ]

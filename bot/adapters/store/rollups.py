@@ -47,9 +47,12 @@ class RollupStore:
             applied: list[str] = list(record.body.get("applied", [])) if record else []
             if batch_id in applied:
                 return
-            current = Rollup.from_json(record.body) if record else Rollup(hour=delta.hour)
-            current.merge(delta)
-            body = current.to_json()
+            if record is None:
+                body = delta.to_json()  # a new hour: the delta is all of it
+            else:
+                current = Rollup.from_json(record.body)
+                current.merge(delta)
+                body = current.to_json()
             body["applied"] = [*applied, batch_id][-REMEMBERED_BATCHES:]
             try:
                 self.store.put(KIND, key, body, expected_version=record.version if record else 0)

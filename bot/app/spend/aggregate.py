@@ -1,9 +1,11 @@
 """Parsing, pricing and summing invocation-log events into per-hour deltas.
 
-A page of events is first summed per (hour, model, caller, tags): plain integers in a list,
-no object per record. Each sum is then priced once and added to its hour's roll-up. For a
-model priced per token this equals pricing every record (Decimal arithmetic is exact and the
-price is linear); a model whose price is tiered per request is priced record by record.
+A page of events is first summed per (UTC hour, model id, role, chosen tags): plain integers
+in a list, no object kept per record (a record read is dropped at once, so its memory is
+reused by the next). Each sum is then priced once and added to its hour's roll-up; its UTC
+hour and caller's name are worked out once per group. For a model
+priced per token this equals pricing every record (Decimal arithmetic is exact and the price
+is linear); a model whose price is tiered per request is priced record by record.
 """
 
 from __future__ import annotations
@@ -15,18 +17,18 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from alarms.pricing import TokenCounts
+from alarms.pricing import Cost, TokenCounts
 from alarms.rollup import Rollup, Tally
 from alarms.usage import Checked, MalformedRecord, OutOfBounds, base_model_of, principal_of
-from alarms.usage_fast import read_fields
+from alarms.usage_fast import fast_fields, whole_fields
 from bot.adapters.aws.invocation_logs import LogEvent
 from bot.adapters.prices import Pricer
 from bot.adapters.store.rollups import hour_key
 
 log = logging.getLogger("bot.app.spend.ingest")
-Group = tuple[datetime, str, str, tuple[tuple[str, str], ...]]  # hour, model id, caller, tags
+Group = tuple[float, str, str, tuple[tuple[str, str], ...]]  # hour, model, role, chosen tags
 ASSUMED = ":assumed-role/"
-CALLS, ERRORS, INPUT, OUTPUT, READ, WRITE, TIERED_USD = range(7)
+CALLS, ERRORS, INPUT, OUTPUT, READ, WRITE, TIERED_USD = range(7)  # then hour and caller
 
 
 @dataclass
@@ -48,15 +50,37 @@ class Aggregator:
     tag_keys: frozenset[str]
     report: IngestReport
     _tiered: dict[tuple[str, date], bool] = field(default_factory=dict)
-    _principals: dict[str, str] = field(default_factory=dict)
 
     def add_events(self, events: Iterable[LogEvent], deltas: dict[str, Rollup]) -> None:
         """Add every usable event; one that is not is counted, logged by id and skipped."""
         groups: dict[Group, list[Any]] = {}
-        for event in events:
+        fast, keys = fast_fields, self.tag_keys
+        for event in events:  # once per record: kept lean, the rest is once per group
             try:
-                data, got = read_fields(event.message)
-                self._count(data, got, groups)
+                message = event.message
+                got = fast(message) or whole_fields(message)
+                arn = got.identity_arn
+                role = arn[: arn.rfind("/")]  # an assumed role's session is new every call
+                if ASSUMED not in role:
+                    role = arn
+                tags = got.tags  # only the chosen keys: another may be new with every call
+                if tags:
+                    tags = tuple([kv for kv in tags if kv[0] in keys])
+                hour = got.time.timestamp() // 3600  # the UTC hour, whatever the offset
+                group = (hour, got.model_id, role, tags)
+                sums = groups.get(group)
+                if sums is None:  # a time at the edge of the calendar fails here
+                    sums = groups[group] = self._new_group(got)
+                sums[CALLS] += 1
+                sums[ERRORS] += got.error_code is not None
+                sums[INPUT] += got.input
+                sums[OUTPUT] += got.output
+                sums[READ] += got.cache_read
+                sums[WRITE] += got.cache_write
+                if sums[TIERED_USD] is not None:  # priced per request: price this one now
+                    counts = (got.input, got.output, got.cache_read, got.cache_write)
+                    cost = self._price(got.model_id, counts, got.time)
+                    sums[TIERED_USD] += cost.usd or Decimal(0)
             except OutOfBounds as exc:
                 self.report.out_of_bounds += 1
                 self._skip(event, str(exc), "set aside an out-of-bounds invocation-log record")
@@ -64,56 +88,64 @@ class Aggregator:
                 self._skip(event, str(exc), "skipped a malformed invocation-log record")
             except Exception as exc:
                 self._skip(event, type(exc).__name__, "skipped an unreadable invocation-log record")
-        self._flush(groups, deltas)
+        for (_, model_id, _, tags), sums in groups.items():
+            try:
+                self._add_group(model_id, list(tags), sums, deltas)
+            except Exception as exc:  # a pricing bug: the other groups still count
+                self.report.malformed += sums[CALLS]
+                log.warning(
+                    "skipped invocation-log records that could not be priced",
+                    extra={"records": sums[CALLS], "reason": type(exc).__name__},
+                )
+
+    def _new_group(self, got: Checked) -> list[Any]:
+        """A group's sums, with its UTC hour and caller worked out once."""
+        hour = got.time.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+        tiered = self._is_tiered(got.model_id, hour)
+        usd = Decimal(0) if tiered else None
+        return [0, 0, 0, 0, 0, 0, usd, hour, principal_of(got.identity_arn)]
 
     def _skip(self, event: LogEvent, reason: str, message: str) -> None:
         """Count and log a record left out: its event id and why, never its content."""
         self.report.malformed += 1
         log.warning(message, extra={"event_id": event.event_id, "reason": reason})
 
-    def _count(self, data: dict[str, Any], got: Checked, groups: dict[Group, list[Any]]) -> None:
-        at = got.time
-        hour = (at if at.tzinfo is UTC else at.astimezone(UTC)).replace(
-            minute=0, second=0, microsecond=0
+    def _add_group(
+        self, model_id: str, tags: list[tuple[str, str]], sums: list[Any], deltas: dict[str, Rollup]
+    ) -> None:
+        """Price one group's sums (once, unless tiered) and add them to its hour's roll-up."""
+        calls, errors, inp, out, read, write, usd, hour, principal = sums
+        model = base_model_of(model_id)
+        if usd is None:
+            cost = self._price(model_id, (inp, out, read, write), hour)
+            usd = cost.usd
+            if usd is None:
+                self.report.unpriced.setdefault(model, cost.reason)
+        unpriced = usd is None
+        tally = Tally(
+            calls,
+            errors,
+            inp,
+            out,
+            read,
+            write,
+            Decimal(0) if usd is None else usd,
+            calls if unpriced else 0,
+            inp + out + read + write if unpriced else 0,
         )
-        tags = data.get("requestMetadata")
-        keys = self.tag_keys
-        chosen = (
-            tuple([(k, v) for k, v in tags.items() if k in keys and isinstance(v, str)])
-            if tags and isinstance(tags, dict)
-            else ()
-        )
-        group = (hour, got.model_id, self._principal(got.identity_arn), chosen)
-        sums = groups.get(group)
-        if sums is None:
-            tiered = self._is_tiered(got.model_id, hour)
-            sums = groups[group] = [0, 0, 0, 0, 0, 0, Decimal(0) if tiered else None]
-        error = data.get("errorCode")
-        sums[CALLS] += 1
-        sums[ERRORS] += isinstance(error, str) and error != ""
-        sums[INPUT] += got.input
-        sums[OUTPUT] += got.output
-        sums[READ] += got.cache_read
-        sums[WRITE] += got.cache_write
-        if sums[TIERED_USD] is not None:  # priced per request: price this one now
-            tokens = TokenCounts.model_construct(
-                input=got.input,
-                output=got.output,
-                cache_read=got.cache_read,
-                cache_write=got.cache_write,
-            )
-            sums[TIERED_USD] += self.pricer.price(got.model_id, tokens, at).usd or Decimal(0)
+        key = hour_key(hour)
+        rollup = deltas.get(key)
+        if rollup is None:
+            rollup = deltas[key] = Rollup(hour=hour)
+        rollup.add_tally(model, principal, tags, tally)
+        self.report.records += calls
 
-    def _principal(self, arn: str) -> str:
-        """principal_of, remembered per role (a session name is often new with every call)."""
-        cut = arn.rfind("/")
-        key = arn[:cut] if cut > 0 and ASSUMED in arn else arn
-        principal = self._principals.get(key)
-        if principal is None:
-            if len(self._principals) > 10_000:
-                self._principals.clear()
-            principal = self._principals[key] = principal_of(arn)
-        return principal
+    def _price(self, model_id: str, counts: tuple[int, int, int, int], at: datetime) -> Cost:
+        input, output, cache_read, cache_write = counts
+        tokens = TokenCounts.model_construct(
+            input=input, output=output, cache_read=cache_read, cache_write=cache_write
+        )
+        return self.pricer.price(model_id, tokens, at)
 
     def _is_tiered(self, model_id: str, hour: datetime) -> bool:
         """Whether the model's price depends on each request (then each record is priced)."""
@@ -122,35 +154,3 @@ class Aggregator:
         if tiered is None:
             tiered = self._tiered[key] = self.pricer.quote(model_id, hour).exact_ref is not None
         return tiered
-
-    def _flush(self, groups: dict[Group, list[Any]], deltas: dict[str, Rollup]) -> None:
-        """Price each sum once and add it to its hour's roll-up."""
-        for (hour, model_id, principal, tags), sums in groups.items():
-            calls, errors, inp, out, read, write, usd = sums
-            model = base_model_of(model_id)
-            if usd is None:
-                tokens = TokenCounts.model_construct(
-                    input=inp, output=out, cache_read=read, cache_write=write
-                )
-                cost = self.pricer.price(model_id, tokens, hour)
-                usd = cost.usd
-                if usd is None:
-                    self.report.unpriced.setdefault(model, cost.reason)
-            unpriced = usd is None
-            tally = Tally(
-                calls,
-                errors,
-                inp,
-                out,
-                read,
-                write,
-                Decimal(0) if usd is None else usd,
-                calls if unpriced else 0,
-                inp + out + read + write if unpriced else 0,
-            )
-            key = hour_key(hour)
-            rollup = deltas.get(key)
-            if rollup is None:
-                rollup = deltas[key] = Rollup(hour=hour)
-            rollup.add_tally(model, principal, tags, tally)
-            self.report.records += calls
