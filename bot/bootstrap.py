@@ -28,6 +28,8 @@ from bot.adapters.aws.cloudwatch import CloudWatchReader
 from bot.adapters.aws.discovery import Discovery
 from bot.adapters.aws.invocation_logs import LogReader, logging_status
 from bot.adapters.aws.service_quotas import ServiceQuotas
+from bot.adapters.aws.target_identity import TargetIdentity
+from bot.adapters.aws.targets import TargetRegion, target_regions
 from bot.adapters.clock import Clock, SystemClock
 from bot.adapters.prices import Pricer
 from bot.adapters.slack.channel import SlackChannel
@@ -47,6 +49,7 @@ from bot.app.poll.metric_check import MetricConfig, MetricRulesCheck
 from bot.app.poll.poller import Check, Poller
 from bot.app.poll.quota_check import QuotaCheck, QuotaConfig
 from bot.app.poll.spend_rules_check import SpendRulesCheck, SpendRulesConfig
+from bot.app.poll.target_checks import TargetChecks, TargetScope
 from bot.app.ports import Notifier
 from bot.app.spend import report as spend
 from bot.app.spend.estimate import estimated_hours
@@ -184,17 +187,32 @@ def poller(
     logs: Any = None,
     bedrock: Any = None,
     quotas: Any = None,
+    targets: list[TargetRegion] | None = None,
 ) -> Poller:
-    """One poll cycle's checks (metrics, feedback, budgets), the alert store and a notifier."""
+    """One poll cycle's checks (metrics, feedback, budgets), the alert store and a notifier.
+
+    With ``[[aws.targets]]`` (or ``targets`` given) the metric and quota checks run once per
+    target region, in parallel; else once, on boto3's own account and region."""
     alerts = AlertStore(store or state(settings, at or clock()))
     reader = CloudWatchReader(cloudwatch or client(settings, "cloudwatch"))
     bedrock = bedrock or client(settings, "bedrock")
+    if targets is None and settings.aws.targets:
+        targets = target_regions(settings.aws.targets, settings.aws.invocation_log_group)
+    metric_checks: list[Check] = (
+        [
+            MetricRulesCheck(
+                metric_config(settings), reader, states=DetectorStateStore(alerts.store)
+            ),
+            quota_check(settings, reader, quotas=quotas),
+        ]
+        if not targets
+        else [target_checks(settings, alerts.store, targets)]
+    )
     checks: list[Check] = [
-        MetricRulesCheck(metric_config(settings), reader, states=DetectorStateStore(alerts.store)),
+        *metric_checks,
         FeedbackCheck(settings.active_rules, reader, settings.feedback.namespace),
         budget_check(settings, alerts, reader, logs=logs, bedrock=bedrock),
         spend_rules_check(settings, alerts, bedrock=bedrock),
-        quota_check(settings, reader, quotas=quotas),
     ]
     return Poller(
         checks,
@@ -206,9 +224,42 @@ def poller(
     )
 
 
-def quota_check(settings: Settings, reader: CloudWatchReader, *, quotas: Any = None) -> QuotaCheck:
+def target_checks(
+    settings: Settings, store: StateStore, targets: list[TargetRegion]
+) -> TargetChecks:
+    """Per target region: its metric rules (own discovery cache and detector-state keys)
+    and its quota check, with the target's labels on every evaluation."""
+    scopes = []
+    for target in targets:
+        interval = settings.polling.interval_seconds
+        read = settings.polling.aws_read_timeout_seconds
+        reader = CloudWatchReader(
+            target.client("cloudwatch", interval_seconds=interval, read_timeout=read)
+        )
+        quotas = target.client("service-quotas", interval_seconds=interval, read_timeout=read)
+        identity = TargetIdentity(target)
+        checks: list[Check] = [
+            MetricRulesCheck(
+                metric_config(settings),
+                reader,
+                states=DetectorStateStore(store),
+                namespace=target.key,
+            ),
+            quota_check(settings, reader, quotas=quotas, region=target.region),
+        ]
+        scopes.append(TargetScope(identity.name, identity.labels, checks))
+    return TargetChecks(scopes, settings.aws.max_parallel_targets)
+
+
+def quota_check(
+    settings: Settings,
+    reader: CloudWatchReader,
+    *,
+    quotas: Any = None,
+    region: str | None = None,
+) -> QuotaCheck:
     """Quota saturation; ``quotas`` is a boto3 ``service-quotas`` client (made here if None)."""
-    region = aws_region()
+    region = region or aws_region()
     config = QuotaConfig(
         rules=settings.active_rules,
         period_seconds=settings.polling.period_seconds,

@@ -23,6 +23,8 @@ class CycleReport:
     metrics_requested: int = 0
     api_calls: int = 0
     datapoints_requested: int = 0  # periods asked of GetMetricData, over every query
+    targets: list[str] = field(default_factory=list)  # target regions read, e.g. "prod us-west-2"
+    target_failures: dict[str, str] = field(default_factory=dict)  # target region -> why
 
 
 def period_floor(moment: datetime, period_seconds: int) -> datetime:

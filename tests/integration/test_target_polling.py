@@ -1,0 +1,130 @@
+"""One bot polling two accounts and three regions (moto, STS assume-role): each alert says
+where it fired, a denied target is reported while the others still alert, and the targets'
+detector state never mixes."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import boto3
+from botocore.stub import Stubber
+
+from bot import bootstrap
+from bot.adapters.aws.targets import TargetRegion, role_session, target_regions
+from bot.adapters.clock import FixedClock
+from bot.adapters.store import open_store
+from bot.adapters.store.alerts import AlertStore
+from bot.adapters.store.detector_state import DetectorStateStore
+from bot.adapters.terminal import TerminalNotifier
+from bot.app.poll.history import PollHistory
+from bot.config.load import load_settings
+from bot.config.targets import AwsTarget
+from tests.support.bedrock import SPIKY, STEADY, seed_spike
+
+HOME = "123456789012"  # moto's own account
+OTHER = "222233334444"
+LOCKED = "333344445555"
+END = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+TARGETS = (
+    AwsTarget(name="prod", role_arn=f"arn:aws:iam::{OTHER}:role/reader", regions=("us-west-2",)),
+    AwsTarget(name="home", regions=("us-east-1", "eu-west-1")),
+    AwsTarget(name="locked", role_arn=f"arn:aws:iam::{LOCKED}:role/reader"),
+)
+
+
+def other_account(region: str) -> Any:
+    creds = boto3.client("sts").assume_role(RoleArn=TARGETS[0].role_arn, RoleSessionName="seed")
+    keys = creds["Credentials"]
+    return boto3.client(
+        "cloudwatch",
+        region_name=region,
+        aws_access_key_id=keys["AccessKeyId"],
+        aws_secret_access_key=keys["SecretAccessKey"],
+        aws_session_token=keys["SessionToken"],
+    )
+
+
+def denied(target: TargetRegion, times: int = 3) -> TargetRegion:
+    """The target, with STS refusing its AssumeRole (at the wire, as AWS answers)."""
+    sts = boto3.client("sts", region_name=target.region)
+    stub = Stubber(sts)
+    for _ in range(times):
+        stub.add_client_error(
+            "assume_role",
+            service_error_code="AccessDenied",
+            service_message=f"User: arn:aws:iam::{HOME}:user/bot is not authorized to perform: "
+            f"sts:AssumeRole on resource: {target.session}",
+            http_status_code=403,
+        )
+    stub.activate()
+    session = role_session(
+        f"arn:aws:iam::{LOCKED}:role/reader", None, target.region, sts_client=sts
+    )
+    return replace(target, session=session)
+
+
+def test_each_target_alerts_with_its_labels_and_a_denied_one_is_reported(aws: str) -> None:
+    seed_spike(other_account("us-west-2"), END, fleet=(SPIKY, STEADY))
+    seed_spike(boto3.client("cloudwatch", region_name="us-east-1"), END, fleet=(SPIKY, STEADY))
+    settings = load_settings(latency_statistic="Average", lookback_hours=6)
+    store = open_store(settings.state_url, FixedClock(END))
+    regions = target_regions(TARGETS)
+    regions[-1] = denied(regions[-1])
+    poller = bootstrap.poller(
+        settings, store=store, targets=regions, sink=TerminalNotifier(io.StringIO())
+    )
+
+    report = poller.run_once(END)
+
+    firing = sorted(
+        (a.labels["account"], a.labels["region"], a.labels.get("target"))
+        for a in AlertStore(store).active()
+        if a.labels.get("model") == SPIKY.model_id
+    )
+    assert firing == [(HOME, "us-east-1", "home"), (OTHER, "us-west-2", "prod")]
+    assert report.targets == [
+        "prod us-west-2",
+        "home us-east-1",
+        "home eu-west-1",
+        "locked us-east-1",
+    ]
+    assert list(report.target_failures) == ["locked us-east-1"]
+    assert report.target_failures["locked us-east-1"].startswith("access denied (AssumeRole)")
+    assert any(
+        f.startswith("locked us-east-1: access denied (AssumeRole)") for f in report.failures
+    )
+    last = PollHistory(store).last()
+    assert last is not None and last.targets == 4
+    assert last.failed_targets == [
+        f"locked us-east-1: {report.target_failures['locked us-east-1']}"
+    ]
+
+    keys = set(DetectorStateStore(store).load_all())
+    assert keys and all(k.split("|")[0] in {"prod/us-west-2", "home/us-east-1"} for k in keys)
+    west = {k.split("|", 1)[1] for k in keys if k.startswith("prod/us-west-2|")}
+    east = {k.split("|", 1)[1] for k in keys if k.startswith("home/us-east-1|")}
+    assert west == east  # the same series in two places: two memories, never one
+
+
+def test_a_second_poll_reads_only_what_is_new_in_each_target(aws: str) -> None:
+    seed_spike(other_account("us-west-2"), END, fleet=(STEADY,))
+    seed_spike(boto3.client("cloudwatch", region_name="us-east-1"), END, fleet=(STEADY,))
+    settings = load_settings(latency_statistic="Average", lookback_hours=6)
+    store = open_store(settings.state_url, FixedClock(END))
+    poller = bootstrap.poller(
+        settings,
+        store=store,
+        targets=target_regions(TARGETS[:2]),
+        sink=TerminalNotifier(io.StringIO()),
+    )
+
+    first = poller.run_once(END)
+    again = poller.run_once(END + timedelta(minutes=5))
+
+    assert first.failures == [] and again.failures == []
+    assert sorted(first.models) == [STEADY.model_id, STEADY.model_id]
+    # each target remembers its own series: the second poll reads a few periods, not 6 h
+    assert again.datapoints_requested * 10 < first.datapoints_requested
