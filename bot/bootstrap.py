@@ -197,7 +197,7 @@ def poller(
     reader = CloudWatchReader(cloudwatch or client(settings, "cloudwatch"))
     bedrock = bedrock or client(settings, "bedrock")
     if targets is None and settings.aws.targets:
-        targets = target_regions(settings.aws.targets, settings.aws.invocation_log_group)
+        targets = watched_regions(settings)
     metric_checks: list[Check] = (
         [
             MetricRulesCheck(
@@ -224,6 +224,20 @@ def poller(
     )
 
 
+def watched_regions(settings: Settings) -> list[TargetRegion]:
+    """The target regions ``[[aws.targets]]`` names (boto3's own one without targets)."""
+    return target_regions(settings.aws.targets, settings.aws.invocation_log_group)
+
+
+def target_client(settings: Settings, target: TargetRegion, service: str) -> Any:
+    """A client of ``target``'s region and account, with the poll's timeouts."""
+    return target.client(
+        service,
+        interval_seconds=settings.polling.interval_seconds,
+        read_timeout=settings.polling.aws_read_timeout_seconds,
+    )
+
+
 def target_checks(
     settings: Settings, store: StateStore, targets: list[TargetRegion]
 ) -> TargetChecks:
@@ -231,12 +245,8 @@ def target_checks(
     and its quota check, with the target's labels on every evaluation."""
     scopes = []
     for target in targets:
-        interval = settings.polling.interval_seconds
-        read = settings.polling.aws_read_timeout_seconds
-        reader = CloudWatchReader(
-            target.client("cloudwatch", interval_seconds=interval, read_timeout=read)
-        )
-        quotas = target.client("service-quotas", interval_seconds=interval, read_timeout=read)
+        reader = CloudWatchReader(target_client(settings, target, "cloudwatch"))
+        quotas = target_client(settings, target, "service-quotas")
         identity = TargetIdentity(target)
         checks: list[Check] = [
             MetricRulesCheck(

@@ -32,6 +32,11 @@ def period_floor(moment: datetime, period_seconds: int) -> datetime:
     return datetime.fromtimestamp(epoch - epoch % period_seconds, tz=moment.tzinfo)
 
 
+def calls_per_cycle(series: int, max_queries: int = 500) -> int:
+    """GetMetricData calls one region needs for ``series`` queries (500 per call)."""
+    return -(-series // max_queries)
+
+
 def monthly_cost_usd(metrics_per_cycle: int, interval_seconds: int) -> float:
     cycles_per_month = 30 * 86_400 / interval_seconds
     return metrics_per_cycle * cycles_per_month * USD_PER_METRIC_REQUESTED
