@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import boto3
 
+from alarms.names import short_model
 from bot import bootstrap
 from bot.adapters.aws.targets import target_regions
 from bot.adapters.clock import FixedClock
@@ -19,19 +20,21 @@ from bot.adapters.terminal import TerminalNotifier
 from bot.app.poll.history import PollHistory
 from bot.config.load import load_settings
 from tests.support.bedrock import SPIKY, STEADY, seed_spike
+from tests.support.fake_slack import FakeSlack
+from tests.support.slack_text import all_blocks, header, visible
 from tests.support.targets import END, HOME, OTHER, TARGETS, denied, other_account
 
 
-def test_each_target_alerts_with_its_labels_and_a_denied_one_is_reported(aws: str) -> None:
+def test_each_target_alerts_with_its_labels_and_a_denied_one_is_reported(
+    aws: str, slack: FakeSlack
+) -> None:
     seed_spike(other_account("us-west-2"), END, fleet=(SPIKY, STEADY))
     seed_spike(boto3.client("cloudwatch", region_name="us-east-1"), END, fleet=(SPIKY, STEADY))
     settings = load_settings(latency_statistic="Average", lookback_hours=6)
     store = open_store(settings.state_url, FixedClock(END))
     regions = target_regions(TARGETS)
     regions[-1] = denied(regions[-1])
-    poller = bootstrap.poller(
-        settings, store=store, targets=regions, sink=TerminalNotifier(io.StringIO())
-    )
+    poller = bootstrap.poller(settings, store=store, targets=regions)
 
     report = poller.run_once(END)
 
@@ -56,6 +59,19 @@ def test_each_target_alerts_with_its_labels_and_a_denied_one_is_reported(aws: st
     assert last is not None and last.targets == 4
     assert last.failed_targets == [
         f"locked us-east-1: {report.target_failures['locked us-east-1']}"
+    ]
+
+    [message] = [c.args for c in slack.of("chat.postMessage") if "Latency" in c.args["text"]]
+    seen = visible(message)
+    assert header(message).endswith("Latency spike on 2 models")
+    assert f"{short_model(SPIKY.model_id)} in prod us-west-2" in seen
+    assert f"{short_model(SPIKY.model_id)} in home us-east-1" in seen
+    assert f"({OTHER})" not in seen  # the footer names no one target when there are two
+    links = [e["url"] for b in all_blocks(message) for e in b.get("elements", []) if "url" in e]
+    cloudwatch = sorted(u.split("#")[0] for u in links if "/cloudwatch/" in u)
+    assert cloudwatch == [  # each subject's graph opens in its own region
+        "https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1",
+        "https://us-west-2.console.aws.amazon.com/cloudwatch/home?region=us-west-2",
     ]
 
     keys = set(DetectorStateStore(store).load_all())
