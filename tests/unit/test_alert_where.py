@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from alarms.model import Alert, AlertState, Severity, fingerprint
+from alarms.model import Alert, fingerprint
 from bot.adapters.slack.alert_message import alert_message
 from bot.adapters.slack.gallery import STYLE
+from tests.support.alerting import make_alert
 from tests.support.slack_text import all_blocks, header, visible
 
 NOW = datetime(2026, 3, 10, 14, 0, tzinfo=UTC)
@@ -14,20 +15,10 @@ MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
 
 
 def latency(**labels: str) -> Alert:
+    alert = make_alert(MODEL, NOW - timedelta(minutes=25))
     labels = {"model": MODEL, **labels}
-    return Alert(
-        fingerprint=fingerprint("latency_spike", labels),
-        rule="latency_spike",
-        labels=labels,
-        state=AlertState.FIRING,
-        severity=Severity.WARNING,
-        value=4100,
-        threshold=1800,
-        baseline=1000,
-        unit="ms",
-        started_at=NOW - timedelta(minutes=25),
-        updated_at=NOW,
-    )
+    update = {"labels": labels, "fingerprint": fingerprint(alert.rule, labels)}
+    return alert.model_copy(update=update)
 
 
 def links(message: dict[str, object]) -> list[str]:
