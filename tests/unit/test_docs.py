@@ -15,8 +15,24 @@ from bot.config.reference import render
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
-OURS = ["configuration", "slack-app", "aws", "rules", "cost", "troubleshooting", "routes", "digest"]
-WRITTEN_ELSEWHERE = {"messages.md", "reliability.md", "data-path.md", "detection.md"}
+OURS = [
+    "configuration",
+    "slack-app",
+    "aws",
+    "rules",
+    "cost",
+    "troubleshooting",
+    "routes",
+    "digest",
+    "targets-poll",
+]
+WRITTEN_ELSEWHERE = {
+    "messages.md",
+    "reliability.md",
+    "data-path.md",
+    "detection.md",
+    "accounts.md",  # role set-up for [[aws.targets]], written with the infrastructure
+}
 PAGES = [ROOT / "README.md", *(DOCS / f"{name}.md" for name in OURS)]
 
 
