@@ -24,7 +24,7 @@ from slack_sdk.http_retry.handler import RetryHandler
 from alarms.pricing import TokenCounts
 from bot.adapters.aws.bedrock_runtime import Answer
 from bot.adapters.aws.clients import aws_client, use_aws_region
-from bot.adapters.aws.cloudwatch import CloudWatchReader
+from bot.adapters.aws.cloudwatch import CloudWatchReader, linked_accounts
 from bot.adapters.aws.discovery import Discovery
 from bot.adapters.aws.invocation_logs import LogReader, logging_status
 from bot.adapters.aws.service_quotas import ServiceQuotas
@@ -45,6 +45,7 @@ from bot.app.deliver.pipeline import Delivery
 from bot.app.feedback.service import FeedbackService
 from bot.app.poll.budget_check import BudgetCheck, BudgetConfig
 from bot.app.poll.feedback_check import FeedbackCheck
+from bot.app.poll.linked_check import LinkedAccountsCheck
 from bot.app.poll.metric_check import MetricConfig, MetricRulesCheck
 from bot.app.poll.poller import Check, Poller
 from bot.app.poll.quota_check import QuotaCheck, QuotaConfig
@@ -245,20 +246,55 @@ def target_checks(
     and its quota check, with the target's labels on every evaluation."""
     scopes = []
     for target in targets:
-        reader = CloudWatchReader(target_client(settings, target, "cloudwatch"))
-        quotas = target_client(settings, target, "service-quotas")
         identity = TargetIdentity(target)
-        checks: list[Check] = [
+        checks = (
+            [linked_check(settings, store, target)]
+            if target.linked_accounts
+            else region_checks(settings, store, target)
+        )
+        scopes.append(TargetScope(identity.name, identity.labels, checks))
+    return TargetChecks(scopes, settings.aws.max_parallel_targets)
+
+
+def region_checks(settings: Settings, store: StateStore, target: TargetRegion) -> list[Check]:
+    """The metric rules (own discovery cache and detector-state keys) and the quota check
+    of one target region."""
+    reader = CloudWatchReader(target_client(settings, target, "cloudwatch"))
+    return [
+        MetricRulesCheck(
+            metric_config(settings), reader, states=DetectorStateStore(store), namespace=target.key
+        ),
+        quota_check(
+            settings,
+            reader,
+            quotas=target_client(settings, target, "service-quotas"),
+            region=target.region,
+        ),
+    ]
+
+
+def linked_check(
+    settings: Settings, store: StateStore, target: TargetRegion, *, cloudwatch: Any = None
+) -> Check:
+    """A monitoring account's linked source accounts, each with its own metric rules; quotas
+    only where a rule sets them (Service Quotas answers for the caller's own account)."""
+    client = cloudwatch or target_client(settings, target, "cloudwatch")
+    ttl = timedelta(minutes=settings.polling.discovery_ttl_minutes)
+
+    def checks(account: str) -> list[Check]:
+        reader = CloudWatchReader(client, account=account)
+        quotas = QuotaConfig(settings.active_rules, settings.polling.period_seconds, target.region)
+        return [
             MetricRulesCheck(
                 metric_config(settings),
                 reader,
                 states=DetectorStateStore(store),
-                namespace=target.key,
+                namespace=f"{target.key}@{account}",
             ),
-            quota_check(settings, reader, quotas=quotas, region=target.region),
+            QuotaCheck(quotas, reader, None),
         ]
-        scopes.append(TargetScope(identity.name, identity.labels, checks))
-    return TargetChecks(scopes, settings.aws.max_parallel_targets)
+
+    return LinkedAccountsCheck(lambda: linked_accounts(client), checks, ttl)
 
 
 def quota_check(

@@ -29,7 +29,8 @@ class TargetScope:
     """One target region: its name in reports, its alert labels, and its checks.
 
     ``labels`` may call AWS (it assumes the role and asks the account id) and raise AwsError;
-    the checks are any poll checks (``name`` and ``evaluate(now, report)``).
+    the checks are any poll checks (``name`` and ``evaluate(now, report)``). A label an
+    evaluation already has wins (a linked source account's ``account``).
     """
 
     name: str
@@ -77,7 +78,7 @@ class TargetChecks:
             except Exception as exc:
                 _failed(part, scope.name, check.name, _reason(exc))
                 continue
-            out += [e.model_copy(update={"labels": {**e.labels, **labels}}) for e in found]
+            out += [e.model_copy(update={"labels": {**labels, **e.labels}}) for e in found]
         return out
 
 
