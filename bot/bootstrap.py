@@ -262,7 +262,10 @@ def region_checks(settings: Settings, store: StateStore, target: TargetRegion) -
     reader = CloudWatchReader(target_client(settings, target, "cloudwatch"))
     return [
         MetricRulesCheck(
-            metric_config(settings), reader, states=DetectorStateStore(store), namespace=target.key
+            metric_config(settings),
+            reader,
+            states=DetectorStateStore(store, prefix=f"{target.key}|"),
+            namespace=target.key,
         ),
         quota_check(
             settings,
@@ -288,7 +291,7 @@ def linked_check(
             MetricRulesCheck(
                 metric_config(settings),
                 reader,
-                states=DetectorStateStore(store),
+                states=DetectorStateStore(store, prefix=f"{target.key}@{account}|"),
                 namespace=f"{target.key}@{account}",
             ),
             QuotaCheck(quotas, reader, None),
