@@ -24,10 +24,12 @@ from slack_sdk.http_retry.handler import RetryHandler
 from alarms.pricing import TokenCounts
 from bot.adapters.aws.bedrock_runtime import Answer
 from bot.adapters.aws.clients import aws_client, use_aws_region
-from bot.adapters.aws.cloudwatch import CloudWatchReader
+from bot.adapters.aws.cloudwatch import CloudWatchReader, linked_accounts
 from bot.adapters.aws.discovery import Discovery
 from bot.adapters.aws.invocation_logs import LogReader, logging_status
 from bot.adapters.aws.service_quotas import ServiceQuotas
+from bot.adapters.aws.target_identity import TargetIdentity
+from bot.adapters.aws.targets import TargetRegion, target_regions
 from bot.adapters.clock import Clock, SystemClock
 from bot.adapters.prices import Pricer
 from bot.adapters.slack.channel import SlackChannel
@@ -43,10 +45,12 @@ from bot.app.deliver.pipeline import Delivery
 from bot.app.feedback.service import FeedbackService
 from bot.app.poll.budget_check import BudgetCheck, BudgetConfig
 from bot.app.poll.feedback_check import FeedbackCheck
+from bot.app.poll.linked_check import LinkedAccountsCheck
 from bot.app.poll.metric_check import MetricConfig, MetricRulesCheck
 from bot.app.poll.poller import Check, Poller
 from bot.app.poll.quota_check import QuotaCheck, QuotaConfig
 from bot.app.poll.spend_rules_check import SpendRulesCheck, SpendRulesConfig
+from bot.app.poll.target_checks import TargetChecks, TargetScope
 from bot.app.ports import Notifier
 from bot.app.spend import report as spend
 from bot.app.spend.estimate import estimated_hours
@@ -184,17 +188,32 @@ def poller(
     logs: Any = None,
     bedrock: Any = None,
     quotas: Any = None,
+    targets: list[TargetRegion] | None = None,
 ) -> Poller:
-    """One poll cycle's checks (metrics, feedback, budgets), the alert store and a notifier."""
+    """One poll cycle's checks (metrics, feedback, budgets), the alert store and a notifier.
+
+    With ``[[aws.targets]]`` (or ``targets`` given) the metric and quota checks run once per
+    target region, in parallel; else once, on boto3's own account and region."""
     alerts = AlertStore(store or state(settings, at or clock()))
     reader = CloudWatchReader(cloudwatch or client(settings, "cloudwatch"))
     bedrock = bedrock or client(settings, "bedrock")
+    if targets is None and settings.aws.targets:
+        targets = watched_regions(settings)
+    metric_checks: list[Check] = (
+        [
+            MetricRulesCheck(
+                metric_config(settings), reader, states=DetectorStateStore(alerts.store)
+            ),
+            quota_check(settings, reader, quotas=quotas),
+        ]
+        if not targets
+        else [target_checks(settings, alerts.store, targets)]
+    )
     checks: list[Check] = [
-        MetricRulesCheck(metric_config(settings), reader, states=DetectorStateStore(alerts.store)),
+        *metric_checks,
         FeedbackCheck(settings.active_rules, reader, settings.feedback.namespace),
         budget_check(settings, alerts, reader, logs=logs, bedrock=bedrock),
         spend_rules_check(settings, alerts, bedrock=bedrock),
-        quota_check(settings, reader, quotas=quotas),
     ]
     return Poller(
         checks,
@@ -206,9 +225,90 @@ def poller(
     )
 
 
-def quota_check(settings: Settings, reader: CloudWatchReader, *, quotas: Any = None) -> QuotaCheck:
+def watched_regions(settings: Settings) -> list[TargetRegion]:
+    """The target regions ``[[aws.targets]]`` names (boto3's own one without targets)."""
+    return target_regions(settings.aws.targets, settings.aws.invocation_log_group)
+
+
+def target_client(settings: Settings, target: TargetRegion, service: str) -> Any:
+    """A client of ``target``'s region and account, with the poll's timeouts."""
+    return target.client(
+        service,
+        interval_seconds=settings.polling.interval_seconds,
+        read_timeout=settings.polling.aws_read_timeout_seconds,
+    )
+
+
+def target_checks(
+    settings: Settings, store: StateStore, targets: list[TargetRegion]
+) -> TargetChecks:
+    """Per target region: its metric rules (own discovery cache and detector-state keys)
+    and its quota check, with the target's labels on every evaluation."""
+    scopes = []
+    for target in targets:
+        identity = TargetIdentity(target)
+        checks = (
+            [linked_check(settings, store, target)]
+            if target.linked_accounts
+            else region_checks(settings, store, target)
+        )
+        scopes.append(TargetScope(identity.name, identity.labels, checks))
+    return TargetChecks(scopes, settings.aws.max_parallel_targets)
+
+
+def region_checks(settings: Settings, store: StateStore, target: TargetRegion) -> list[Check]:
+    """The metric rules (own discovery cache and detector-state keys) and the quota check
+    of one target region."""
+    reader = CloudWatchReader(target_client(settings, target, "cloudwatch"))
+    return [
+        MetricRulesCheck(
+            metric_config(settings),
+            reader,
+            states=DetectorStateStore(store, prefix=f"{target.key}|"),
+            namespace=target.key,
+        ),
+        quota_check(
+            settings,
+            reader,
+            quotas=target_client(settings, target, "service-quotas"),
+            region=target.region,
+        ),
+    ]
+
+
+def linked_check(
+    settings: Settings, store: StateStore, target: TargetRegion, *, cloudwatch: Any = None
+) -> Check:
+    """A monitoring account's linked source accounts, each with its own metric rules; quotas
+    only where a rule sets them (Service Quotas answers for the caller's own account)."""
+    client = cloudwatch or target_client(settings, target, "cloudwatch")
+    ttl = timedelta(minutes=settings.polling.discovery_ttl_minutes)
+
+    def checks(account: str) -> list[Check]:
+        reader = CloudWatchReader(client, account=account)
+        quotas = QuotaConfig(settings.active_rules, settings.polling.period_seconds, target.region)
+        return [
+            MetricRulesCheck(
+                metric_config(settings),
+                reader,
+                states=DetectorStateStore(store, prefix=f"{target.key}@{account}|"),
+                namespace=f"{target.key}@{account}",
+            ),
+            QuotaCheck(quotas, reader, None),
+        ]
+
+    return LinkedAccountsCheck(lambda: linked_accounts(client), checks, ttl)
+
+
+def quota_check(
+    settings: Settings,
+    reader: CloudWatchReader,
+    *,
+    quotas: Any = None,
+    region: str | None = None,
+) -> QuotaCheck:
     """Quota saturation; ``quotas`` is a boto3 ``service-quotas`` client (made here if None)."""
-    region = aws_region()
+    region = region or aws_region()
     config = QuotaConfig(
         rules=settings.active_rules,
         period_seconds=settings.polling.period_seconds,

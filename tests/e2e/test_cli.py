@@ -99,6 +99,11 @@ def test_demo_runs_offline_and_shows_the_alert() -> None:
     assert "Mostly: ContentPolicy" in result.stdout
     assert "Quota saturation on anthropic.claude-3-haiku-20240307-v1:0" in result.stdout
     assert "servicequotas/home/services/bedrock/quotas" in result.stdout
+    # the second region alerts too, each alert saying where it fired
+    assert "Latency spike on amazon.nova-pro-v1:0" in result.stdout
+    assert "Where: demo (123456789012) us-west-2" in result.stdout
+    assert "Where: demo (123456789012) us-east-1" in result.stdout
+    assert "in 2 region(s) (demo us-east-1, demo us-west-2)" in result.stdout
     raised = re.search(r"Poll 1: .* (\d+) alert\(s\) raised", result.stdout)
     # latency, throttling, guardrail, a budget threshold, the unpriced model (+ forecast and
     # burn rate, depending on the time of day)
@@ -116,7 +121,13 @@ def test_demo_posts_to_slack_when_configured(slack: FakeSlack) -> None:
     assert result.returncode == 0, result.stderr
     texts = [call.args["text"] for call in slack.of("chat.postMessage")]
     metric_alerts = (": Latency spike on", ": Throttling on", ": Guardrail interventions on")
-    assert len([t for t in texts if any(m in t for m in metric_alerts)]) == 3, texts
+    assert len([t for t in texts if any(m in t for m in metric_alerts)]) == 4, texts
+    # a latency spike in each region, each message saying where
+    latency = sorted(t.split(". ")[0] for t in texts if ": Latency spike on" in t)
+    assert latency == [
+        "Warning: Latency spike on claude-3-5-sonnet-20240620-v1:0 in demo us-east-1",
+        "Warning: Latency spike on nova-pro-v1:0 in demo us-west-2",
+    ]
     assert [t for t in texts if ": Budget demo daily crossed " in t], texts
 
 

@@ -25,6 +25,7 @@ OURS = [
     "troubleshooting",
     "routes",
     "digest",
+    "targets-poll",
 ]
 WRITTEN_ELSEWHERE = {"messages.md", "reliability.md", "data-path.md", "detection.md"}
 PAGES = [ROOT / "README.md", *(DOCS / f"{name}.md" for name in OURS)]

@@ -17,8 +17,17 @@ Dimensions = tuple[tuple[str, str], ...]
 class CloudWatchReader:
     """Reads metric series, counting what it asks for so the bot can report its own cost."""
 
-    def __init__(self, client: Any, max_queries_per_call: int = MAX_QUERIES_PER_CALL) -> None:
+    def __init__(
+        self,
+        client: Any,
+        max_queries_per_call: int = MAX_QUERIES_PER_CALL,
+        *,
+        account: str | None = None,
+    ) -> None:
+        """``account``: a source account linked to this monitoring account (CloudWatch
+        cross-account observability); every list and read is then of that account's series."""
         self.client = client
+        self.account = account
         self.max_queries = min(max_queries_per_call, MAX_QUERIES_PER_CALL)
         self.api_calls = 0
         self.metrics_requested = 0
@@ -36,6 +45,8 @@ class CloudWatchReader:
         params: dict[str, Any] = {"Namespace": namespace, "MetricName": metric}
         if recently_active:
             params["RecentlyActive"] = "PT3H"
+        if self.account:
+            params |= {"IncludeLinkedAccounts": True, "OwningAccount": self.account}
         try:
             for page in self.client.get_paginator("list_metrics").paginate(**params):
                 self.api_calls += 1
@@ -75,7 +86,7 @@ class CloudWatchReader:
         ]
         for start, batch in batches:
             by_id = {f"q{index}": key for index, key in enumerate(batch)}
-            queries = [_query(qid, key, period) for qid, key in by_id.items()]
+            queries = [_query(qid, key, period, self.account) for qid, key in by_id.items()]
             self.metrics_requested += len(queries)
             self.datapoints_requested += len(queries) * _periods(start, end, period)
             for result in self._pages(queries, start, end):
@@ -106,8 +117,9 @@ class CloudWatchReader:
             raise explain("cloudwatch:GetMetricData", exc) from exc
 
 
-def _query(query_id: str, key: SeriesKey, period: int) -> dict[str, Any]:
-    return {
+def _query(query_id: str, key: SeriesKey, period: int, account: str | None) -> dict[str, Any]:
+    query: dict[str, Any] = {"AccountId": account} if account else {}
+    return query | {
         "Id": query_id,
         "MetricStat": {
             "Metric": {
@@ -120,6 +132,26 @@ def _query(query_id: str, key: SeriesKey, period: int) -> dict[str, Any]:
         },
         "ReturnData": True,
     }
+
+
+def linked_accounts(client: Any) -> list[str]:
+    """The source accounts whose Bedrock metrics this monitoring account sees (ListMetrics
+    with ``IncludeLinkedAccounts``: ``OwningAccounts`` is aligned with ``Metrics``), with data
+    in the last 3 hours."""
+    params = {
+        "Namespace": BEDROCK,
+        "MetricName": "Invocations",
+        "IncludeLinkedAccounts": True,
+        "RecentlyActive": "PT3H",
+    }
+    found: dict[str, None] = {}
+    try:
+        for page in client.get_paginator("list_metrics").paginate(**params):
+            for account in page.get("OwningAccounts", []):
+                found.setdefault(account, None)
+    except AWS_FAILURES as exc:
+        raise explain("cloudwatch:ListMetrics (linked accounts)", exc) from exc
+    return sorted(found)
 
 
 def _periods(start: datetime, end: datetime, period: int) -> int:

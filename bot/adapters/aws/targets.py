@@ -78,11 +78,16 @@ def assume_role_fetcher(
     return fetch
 
 
-def role_session(role_arn: str, external_id: str | None, region: str) -> boto3.session.Session:
-    """A session whose credentials come from assuming ``role_arn`` on first use."""
+def role_session(
+    role_arn: str, external_id: str | None, region: str, *, sts_client: Any = None
+) -> boto3.session.Session:
+    """A session whose credentials come from assuming ``role_arn`` on first use (through
+    ``sts_client`` when given, else an STS client on the bot's own credentials)."""
     base = boto3.session.Session()
 
     def sts() -> Any:
+        if sts_client is not None:
+            return sts_client
         return base.client("sts", region_name=region, config=client_config())
 
     core = botocore.session.get_session()

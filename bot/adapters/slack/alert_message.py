@@ -21,6 +21,7 @@ from typing import Any
 from alarms.model import Alert, AlertState, Severity
 from alarms.silences import Silence
 from bot.adapters.slack import alert_story as story
+from bot.adapters.slack import where
 from bot.adapters.slack.alert_buttons import subject_actions
 from bot.adapters.slack.alert_state import (
     ICONS,
@@ -133,7 +134,7 @@ def alert_message(
     if len(groups) > MAX_SUBJECTS:
         hidden = len(groups) - MAX_SUBJECTS
         body.append(_context(f"…and {hidden} more not shown here: `/genai-alerts` lists them all."))
-    body.append(_footer(alerts[0], style))
+    body.append(_footer(alerts, style))
     attachment = {"color": color(alerts), "fallback": text, "blocks": body[:MAX_BLOCKS]}
     return SlackMessage(text, blocks, [attachment])
 
@@ -198,9 +199,13 @@ def _muted_word(alerts: Sequence[Alert], silences: Mapping[str, Silence]) -> str
     return "snoozed" if found and len(snoozes) == len(found) else "silenced"
 
 
-def _footer(alert: Alert, style: MessageStyle) -> dict[str, Any]:
+def _footer(alerts: Sequence[Alert], style: MessageStyle) -> dict[str, Any]:
     period = minutes(style.period_seconds)
-    parts = [f"Rule: {title(alert.rule).lower()}", f"checked every {period}"]
+    parts = [f"Rule: {title(alerts[0].rule).lower()}", f"checked every {period}"]
+    places = {where.place(alert, style) for alert in alerts}
+    found = places.pop() if len(places) == 1 else None  # several: each subject names its own
+    if found:
+        parts.insert(1, escape(found))
     parts.append("`/genai-alerts` lists every active alert and silence")
     return _context(" · ".join(parts))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from alarms.model import Alert, AlertState
-from bot.adapters.slack import usage_story
+from bot.adapters.slack import usage_story, where
 from bot.adapters.slack.figures import (
     RULE_METRICS,
     count,
@@ -28,6 +28,10 @@ TOP = (("top models", "Top models"), ("top principals", "Top principals"), ("top
 
 def subject_key(alert: Alert) -> str:
     """What the alert is about: a model, a guardrail (and version) or a budget."""
+    return _subject_key(alert) + where.suffix(alert)  # one subject per target region
+
+
+def _subject_key(alert: Alert) -> str:
     if alert.rule in usage_story.RULES:
         return usage_story.subject_key(alert)
     if "guardrail" in alert.labels:
@@ -38,7 +42,12 @@ def subject_key(alert: Alert) -> str:
 
 
 def subject_name(alert: Alert, style: MessageStyle) -> str:
-    """The subject as people name it (plain text, not escaped)."""
+    """The subject as people name it (plain text, not escaped), with where it is when the
+    bot watches several targets (``claude-3-haiku in prod us-west-2``)."""
+    return _subject_name(alert, style) + where.suffix(alert)
+
+
+def _subject_name(alert: Alert, style: MessageStyle) -> str:
     if alert.rule in usage_story.RULES and usage_story.subject_name(alert):
         return usage_story.subject_name(alert)
     if "guardrail" in alert.labels:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 from alarms.model import Alert
+from bot.adapters.slack import where
 from bot.adapters.slack.style import MessageStyle
 
 PLAIN = re.compile(r"[^\w.\-]")
@@ -72,18 +73,19 @@ def cloudwatch_url(alert: Alert, style: MessageStyle, now: datetime) -> str | No
     period = int(alert.details.get("period_seconds") or style.period_seconds)
     start = alert.started_at - BEFORE
     end = min(now, (alert.resolved_at or now) + AFTER)
+    region = where.region(alert, style)
     graph: dict[str, Jsurl] = {
         "metrics": rows,
         "view": "timeSeries",
         "stacked": False,
-        "region": style.region,
+        "region": region,
         "stat": stat,
         "period": period,
         "start": _iso(start),
         "end": _iso(max(end, start + timedelta(minutes=5))),
     }
     return (
-        f"https://{style.region}.console.aws.amazon.com/cloudwatch/home?region={style.region}"
+        f"https://{region}.console.aws.amazon.com/cloudwatch/home?region={region}"
         f"#metricsV2:graph={jsurl(graph)}"
     )
 
@@ -94,8 +96,9 @@ def guardrail_url(alert: Alert, style: MessageStyle) -> str | None:
     if not arn:
         return None
     guardrail_id = quote(arn.rsplit("/", 1)[-1], safe="")
+    region = where.region(alert, style)
     return (
-        f"https://{style.region}.console.aws.amazon.com/bedrock/home?region={style.region}"
+        f"https://{region}.console.aws.amazon.com/bedrock/home?region={region}"
         f"#/guardrails/guardrail/{guardrail_id}"
     )
 

@@ -47,6 +47,7 @@ def clip(text: str, limit: int) -> str:
 def alert_text(alert: Alert, notice: Notice, style: MessageStyle | None = None) -> str:
     """The alert as plain text for the terminal: the same sentence and facts as in Slack,
     in ``style`` (the statistic read, model aliases...)."""
+    from bot.adapters.slack import where
     from bot.adapters.slack.alert_story import facts, sentence
     from bot.adapters.slack.style import MessageStyle
 
@@ -61,6 +62,8 @@ def alert_text(alert: Alert, notice: Notice, style: MessageStyle | None = None) 
     lines += [
         f"    {name}: {_unescape(value)}".replace("\n", " ") for name, value in facts(alert, style)
     ]
+    if "region" in alert.labels:  # a bot watching several targets: which one
+        lines.append(f"    Where: {where.place(alert, style)}")
     if notice is Notice.RESOLVED and alert.resolved_at:
         lines.append(f"    Lasted: {duration(alert.started_at, alert.resolved_at)}")
     return "\n".join(lines)

@@ -52,14 +52,16 @@ def expand(packed: str) -> dict[str, Any]:
 class DetectorStateStore:
     """Load and save detector state in any ``StateStore`` (SQLite or DynamoDB)."""
 
-    def __init__(self, store: StateStore, max_bytes: int = MAX_BYTES) -> None:
+    def __init__(self, store: StateStore, max_bytes: int = MAX_BYTES, prefix: str = "") -> None:
+        """``prefix``: load only keys starting with it (one target region's series)."""
         self.store = store
         self.max_bytes = max_bytes
+        self.prefix = prefix
 
     def load_all(self) -> dict[str, tuple[dict[str, Any], int]]:
         """Every readable state with its version, by key (one query, not one read per series)."""
         found: dict[str, tuple[dict[str, Any], int]] = {}
-        for record in self.store.scan(KIND):
+        for record in self.store.scan(KIND, self.prefix):
             body = self._open(record.key, record.body, record.version)
             if body is not None:
                 found[record.key] = (body, record.version)

@@ -38,18 +38,22 @@ class LastCycle(BaseModel):
     notices: int
     failures: int
     interval_seconds: int
+    targets: int = 1  # target regions read
+    failed_targets: list[str] = []  # "prod us-west-2: access denied (AssumeRole): ..."
 
     @property
     def monthly_cost_usd(self) -> float:
         return monthly_cost_usd(self.metrics_requested, self.interval_seconds)
 
     def describe(self) -> str:
+        where = f" over {self.targets} target regions" if self.targets > 1 else ""
         return (
             f"{self.metrics_requested} metrics in {self.api_calls} API calls per cycle "
             f"({self.datapoints_requested:,} datapoints) for {self.models} models and "
-            f"{self.guardrails} guardrails with data in the last 3 h (idle ones are not read): "
-            "about "
-            f"${self.monthly_cost_usd:,.2f}/month at a {self.interval_seconds}s interval"
+            f"{self.guardrails} guardrails{where} with data in the last 3 h (idle ones are not "
+            "read): "
+            f"about ${self.monthly_cost_usd:,.2f}/month at a {self.interval_seconds}s interval"
+            + "".join(f"; failing: {line}" for line in self.failed_targets)
         )
 
 
@@ -68,6 +72,8 @@ class PollHistory:
             notices=len(report.notices),
             failures=len(report.failures),
             interval_seconds=interval_seconds,
+            targets=len(report.targets) or 1,
+            failed_targets=[f"{t}: {why}" for t, why in report.target_failures.items()],
         )
         self.store.put(KIND, KEY, last.model_dump(mode="json"))
         return last

@@ -46,11 +46,13 @@ class MetricRulesCheck:
         reader: CloudWatchReader,
         discovery: Discovery | None = None,
         states: DetectorStateStore | None = None,
+        namespace: str = "",
     ) -> None:
         self.config = config
         self.reader = reader
         self.discovery = discovery or Discovery(reader, config.discovery_ttl, active_only=True)
         self.states = states
+        self.namespace = namespace  # a target region's key: its series never mix with others'
 
     def evaluate(self, now: datetime, report: CycleReport) -> list[Evaluation]:
         before = (self.reader.api_calls, self.reader.metrics_requested)
@@ -76,14 +78,15 @@ class MetricRulesCheck:
             report.datapoints_requested += self.reader.datapoints_requested - points_before
         out = []
         for plan in wanted:
-            memory = merged(memories.get(plan.identity), plan.keys, data, end, self.config.lookback)
+            kept = memories.get(self._key(plan))
+            memory = merged(kept, plan.keys, data, end, self.config.lookback)
             try:
                 evaluation, memory = self._judge(plan, memory, end)
             except Exception as exc:  # one series' failure never stops the others
                 log.exception("series not judged this cycle", extra={"series": plan.identity})
                 report.failures.append(f"{plan.identity}: {type(exc).__name__}")
                 continue
-            memories.keep(plan.identity, memory, now)
+            memories.keep(self._key(plan), memory, now)
             out.append(evaluation)
         return out
 
@@ -94,7 +97,7 @@ class MetricRulesCheck:
         read, unless within the overlap)."""
         starts: dict[SeriesKey, datetime] = {}
         for plan in wanted:
-            memory = memories.get(plan.identity)
+            memory = memories.get(self._key(plan))
             period = timedelta(seconds=self.config.period_seconds)
             start = start_for(memory, end, self.config.lookback, self.config.overlap, period)
             if start >= end:
@@ -102,6 +105,11 @@ class MetricRulesCheck:
             for key in plan.keys:
                 starts[key] = min(starts.get(key, start), start)
         return starts
+
+    def _key(self, plan: Plan) -> str:
+        """The series' name in the detector-state store (a bot without targets keeps its
+        old keys)."""
+        return f"{self.namespace}|{plan.identity}" if self.namespace else plan.identity
 
     def _judge(
         self, plan: Plan, memory: SeriesMemory, end: datetime

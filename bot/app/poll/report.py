@@ -23,11 +23,18 @@ class CycleReport:
     metrics_requested: int = 0
     api_calls: int = 0
     datapoints_requested: int = 0  # periods asked of GetMetricData, over every query
+    targets: list[str] = field(default_factory=list)  # target regions read, e.g. "prod us-west-2"
+    target_failures: dict[str, str] = field(default_factory=dict)  # target region -> why
 
 
 def period_floor(moment: datetime, period_seconds: int) -> datetime:
     epoch = int(moment.timestamp())
     return datetime.fromtimestamp(epoch - epoch % period_seconds, tz=moment.tzinfo)
+
+
+def calls_per_cycle(series: int, max_queries: int = 500) -> int:
+    """GetMetricData calls one region needs for ``series`` queries (500 per call)."""
+    return -(-series // max_queries)
 
 
 def monthly_cost_usd(metrics_per_cycle: int, interval_seconds: int) -> float:

@@ -7,10 +7,11 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from bot.adapters.aws.clients import use_aws_region
 from bot.adapters.clock import Clock
 from bot.adapters.store import open_store
 from bot.app.poll.history import LastCycle, PollHistory, series_per_subject
-from bot.app.poll.report import monthly_cost_usd
+from bot.app.poll.report import calls_per_cycle, monthly_cost_usd
 from bot.config.load import unknown_env_vars, unknown_slack_vars
 from bot.config.settings import Settings
 from bot.entrypoints.cli.state_check import state_problem
@@ -96,11 +97,29 @@ def polling_cost_lines(settings: Settings, clock: Clock) -> list[str]:
         lines.append(
             f"  polling cost for {models} models: about ${cost:,.2f}/month (GetMetricData)\n"
         )
+    lines += target_bill_lines(settings, plain)
     last = _last_cycle(settings, clock)
     if last is not None:
         rescaled = last.model_copy(update={"interval_seconds": interval})
         lines.append(f"  last poll ({last.at:%Y-%m-%d %H:%M} UTC): {rescaled.describe()}\n")
     return lines
+
+
+def target_bill_lines(settings: Settings, plain: int, models: int = 10) -> list[str]:
+    """With ``[[aws.targets]]``: the target regions, and the bill summed over them."""
+    if not settings.aws.targets:
+        return []
+    home = use_aws_region() or "us-east-1"
+    names = [f"{t.label} {r}" for t in settings.aws.targets for r in t.regions or (home,)]
+    series = models * plain
+    calls = calls_per_cycle(series) * len(names)
+    cost = monthly_cost_usd(series * len(names), settings.polling.interval_seconds)
+    return [
+        f"  {len(names)} target regions ({', '.join(names)}), each read on its own, up to "
+        f"{settings.aws.max_parallel_targets} at once: with {models} models in each, "
+        f"{calls} GetMetricData calls per cycle (one per 500 series per region), about "
+        f"${cost:,.2f}/month in total\n"
+    ]
 
 
 def _last_cycle(settings: Settings, clock: Clock) -> LastCycle | None:

@@ -14,6 +14,7 @@ from bot.adapters.aws.errors import NO_REGION
 from bot.adapters.aws.probes import Probe
 from bot.adapters.clock import Clock
 from bot.config.settings import Settings
+from bot.entrypoints.cli.target_probes import target_checks
 
 
 def live_checks(settings: Settings, out: TextIO, err: TextIO, clock: Clock) -> int:
@@ -62,7 +63,7 @@ def aws_checks(settings: Settings, clock: Clock) -> list[Probe]:
     if settings.state_url.startswith("dynamodb://"):
         table = settings.state_url.removeprefix("dynamodb://")
         checks.append(probes.table_probe(client("dynamodb"), table))
-    return checks
+    return checks + target_checks(settings, now)
 
 
 def slack_checks(settings: Settings) -> list[Probe]:

@@ -33,7 +33,10 @@ def cmd_poll(args: argparse.Namespace, settings: Settings) -> int:
         print(
             f"polled {len(report.models)} models: {len(report.notices)} notice(s), "
             f"{report.metrics_requested} metrics requested in {report.api_calls} API calls"
+            + (f" over {len(report.targets)} target regions" if report.targets else "")
         )
+        for target, why in report.target_failures.items():  # one line per failing target
+            print(f"genai-ops poll: target {target} failed: {why}", file=sys.stderr)
         for failure in report.failures:  # which call failed, and what to do: not only in logs
             print(f"genai-ops poll: {failure}", file=sys.stderr)
         return 1 if report.failures else 0

@@ -17,6 +17,14 @@ from bot.app.poll.report import monthly_cost_usd, period_floor
 from bot.app.spend.report import spend_lines
 from bot.config.settings import Settings
 from bot.entrypoints.demo.embedded_aws import embedded_aws
+from bot.entrypoints.demo.second_region import (
+    HOURS,
+    SECOND_REGION,
+    WEST_FLEET,
+    WEST_MODEL,
+    seed_second_region,
+    with_demo_targets,
+)
 from bot.entrypoints.demo.seed import DEMO_FLEET, Incident, seed_fleet
 from bot.entrypoints.demo.seed_guardrails import GuardrailProfile, GuardrailSurge, seed_guardrails
 from bot.entrypoints.demo.seed_quota import QUOTA_MODEL, seed_quota_use, with_demo_quota
@@ -88,13 +96,16 @@ def run_demo(settings: Settings, out: TextIO, clock: Clock) -> int:
             period_seconds=settings.polling.period_seconds,
         )
         written += seed_quota_use(cloudwatch, end, settings.polling.period_seconds)
-        settings = with_demo_quota(settings)
+        settings = with_demo_quota(with_demo_targets(settings))
+        west = seed_second_region(endpoint, end, settings.polling.period_seconds)
         say(
             f"Seeded 24h of Bedrock metrics for {len(DEMO_FLEET)} models and 3h for "
             f"{len(DEMO_GUARDRAILS)} guardrails ({written:,} datapoints); in the last 30 minutes:"
             f" a latency spike on {SPIKE_MODEL}, throttling on {THROTTLED_MODEL}, a"
             " guardrail intervening on a third of the support bot's inputs, and"
             f" {QUOTA_MODEL} climbing toward its tokens-per-minute quota.\n"
+            f"A second region, {SECOND_REGION}: {HOURS}h for {len(WEST_FLEET)} models "
+            f"({west:,} datapoints), {WEST_MODEL}'s latency tripling in the last 30 minutes.\n"
         )
         say(f"Alerts go to {where}.\n\n")
         # invocation logs, a budget, the spend report
@@ -143,7 +154,8 @@ def run_demo(settings: Settings, out: TextIO, clock: Clock) -> int:
         store.close()
     cost = monthly_cost_usd(first.metrics_requested, settings.polling.interval_seconds)
     say(
-        f"Poll 1: {len(first.models)} models, {len(first.guardrails)} guardrails, "
+        f"Poll 1: {len(first.models)} models in {len(first.targets) or 1} region(s) "
+        f"({', '.join(first.targets)}), {len(first.guardrails)} guardrails, "
         f"{first.metrics_requested} metrics in "
         f"{first.api_calls} API calls, {len(first.notices)} alert(s) raised.\n"
     )
