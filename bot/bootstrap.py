@@ -23,11 +23,14 @@ from slack_sdk.http_retry.handler import RetryHandler
 
 from alarms.pricing import TokenCounts
 from bot.adapters.aws.bedrock_runtime import Answer
+from bot.adapters.aws.caller_account import account_of
 from bot.adapters.aws.clients import aws_client, use_aws_region
 from bot.adapters.aws.cloudwatch import CloudWatchReader
 from bot.adapters.aws.discovery import Discovery
 from bot.adapters.aws.invocation_logs import LogReader, logging_status
 from bot.adapters.aws.service_quotas import ServiceQuotas
+from bot.adapters.aws.target_failure import target_failure
+from bot.adapters.aws.targets import TargetRegion, target_regions
 from bot.adapters.clock import Clock, SystemClock
 from bot.adapters.prices import Pricer
 from bot.adapters.slack.channel import SlackChannel
@@ -52,6 +55,7 @@ from bot.app.spend import report as spend
 from bot.app.spend.estimate import estimated_hours
 from bot.app.spend.ingest import UsageIngest
 from bot.app.spend.report import SpendReport
+from bot.app.spend.targets import UsageTarget
 from bot.app.stats.collect import Sources
 from bot.config.settings import Settings
 
@@ -245,29 +249,83 @@ def budget_check(
     logs: Any = None,
     bedrock: Any = None,
 ) -> BudgetCheck:
-    """Usage reading and budget alerts; AWS clients are made here, no call is made yet."""
-    bedrock = bedrock or client(settings, "bedrock")
-    logs = logs or client(settings, "logs")
+    """Usage reading (every target region) and budget alerts; AWS clients are made here, no
+    call is made yet. ``logs``/``bedrock``/``reader`` serve a bot with no targets."""
     prices = pricer(settings, bedrock)
     config = BudgetConfig(
         budgets=settings.cost.all_budgets,
         zone=ZoneInfo(settings.cost.timezone),
         backfill_max=timedelta(days=settings.cost.backfill_max_days),
         pull=settings.aws.usage_source == "pull",
+        parallel=settings.aws.max_parallel_targets,
     )
-    return BudgetCheck(
-        config,
-        alerts,
-        prices,
-        status=lambda: logging_status(bedrock, settings.aws.invocation_log_group),
+    targets = usage_targets(settings, alerts.store, reader=reader, logs=logs, bedrock=bedrock)
+    return BudgetCheck(config, alerts, prices, targets)
+
+
+def usage_targets(
+    settings: Settings,
+    store: StateStore,
+    *,
+    reader: CloudWatchReader | None = None,
+    logs: Any = None,
+    bedrock: Any = None,
+    interactive: bool = False,
+) -> list[UsageTarget]:
+    """Each target region's invocation logs, logging status, estimate and prices."""
+    found = []
+    for where in target_regions(settings.aws.targets, settings.aws.invocation_log_group):
+        if where.default:
+            made = (
+                logs or client(settings, "logs", interactive=interactive),
+                bedrock or client(settings, "bedrock", interactive=interactive),
+                reader or CloudWatchReader(client(settings, "cloudwatch", interactive=interactive)),
+            )
+        else:
+            timeout = settings.polling.aws_read_timeout_seconds
+            if interactive:
+                timeout = max(timeout or 0, INTERACTIVE_READ_SECONDS)
+            made = tuple(
+                where.client(
+                    s, interval_seconds=settings.polling.interval_seconds, read_timeout=timeout
+                )
+                for s in ("logs", "bedrock", "cloudwatch")
+            )
+            made = (made[0], made[1], CloudWatchReader(made[2]))
+        found.append(usage_target(settings, store, where, *made))
+    return found
+
+
+def usage_target(
+    settings: Settings,
+    store: StateStore,
+    where: TargetRegion,
+    logs: Any,
+    bedrock: Any,
+    reader: CloudWatchReader,
+) -> UsageTarget:
+    """One target region's usage sources (prices asked of its own region's Bedrock)."""
+    prices = pricer(settings, bedrock)
+
+    def place() -> tuple[str, str]:
+        return ("" if where.default else account_of(where)), where.region
+
+    return UsageTarget(
+        name="" if where.default else f"{where.label} {where.region}",
+        key=where.key,
+        place=place,
+        status=lambda: logging_status(bedrock, where.log_group),
         ingest=lambda group: UsageIngest(
-            alerts.store,
+            store,
             LogReader(logs, group),
             prices,
             settings.cost.all_tag_keys,
             overlap=timedelta(seconds=settings.cost.overlap_seconds),
+            target=where.key,
+            place=place(),
         ),
         estimate=lambda start, end: estimated_hours(reader, prices, start, end),
+        explain=target_failure,
     )
 
 

@@ -4,11 +4,16 @@ A page of events is first summed per (hour, model, caller, tags): plain integers
 no object per record. Each sum is then priced once and added to its hour's roll-up. For a
 model priced per token this equals pricing every record (Decimal arithmetic is exact and the
 price is linear); a model whose price is tiered per request is priced record by record.
+
+Each sum belongs to the account and region the record names (``accountId``, ``region``),
+else to those of the target the records were read from (``place``), so pushed batches and
+shared log groups are labelled by where each call was made.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -24,7 +29,10 @@ from bot.adapters.prices import Pricer
 from bot.adapters.store.rollups import hour_key
 
 log = logging.getLogger("bot.app.spend.ingest")
-Group = tuple[datetime, str, str, tuple[tuple[str, str], ...]]  # hour, model id, caller, tags
+ACCOUNT = re.compile(r"\d{12}\Z")
+REGION = re.compile(r"[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}\Z")
+# hour, model id, caller, tags, account, region
+Group = tuple[datetime, str, str, tuple[tuple[str, str], ...], str, str]
 ASSUMED = ":assumed-role/"
 CALLS, ERRORS, INPUT, OUTPUT, READ, WRITE, TIERED_USD = range(7)
 
@@ -47,6 +55,7 @@ class Aggregator:
     pricer: Pricer
     tag_keys: frozenset[str]
     report: IngestReport
+    place: tuple[str, str] = ("", "")  # (account, region) of records that do not say
     _tiered: dict[tuple[str, date], bool] = field(default_factory=dict)
     _principals: dict[str, str] = field(default_factory=dict)
 
@@ -83,7 +92,15 @@ class Aggregator:
             if tags and isinstance(tags, dict)
             else ()
         )
-        group = (hour, got.model_id, self._principal(got.identity_arn), chosen)
+        account, region = data.get("accountId"), data.get("region")
+        group = (
+            hour,
+            got.model_id,
+            self._principal(got.identity_arn),
+            chosen,
+            account if type(account) is str else "",
+            region if type(region) is str else "",
+        )
         sums = groups.get(group)
         if sums is None:
             tiered = self._is_tiered(got.model_id, hour)
@@ -123,9 +140,24 @@ class Aggregator:
             tiered = self._tiered[key] = self.pricer.quote(model_id, hour).exact_ref is not None
         return tiered
 
+    def _place(self, account: str, region: str) -> tuple[str, str]:
+        """The record's account and region when they are well formed, else the target's."""
+        return (
+            account if ACCOUNT.match(account) else self.place[0],
+            region if REGION.match(region) else self.place[1],
+        )
+
     def _flush(self, groups: dict[Group, list[Any]], deltas: dict[str, Rollup]) -> None:
         """Price each sum once and add it to its hour's roll-up."""
-        for (hour, model_id, principal, tags), sums in groups.items():
+        for (
+            hour,
+            model_id,
+            principal,
+            tags,
+            logged_account,
+            logged_region,
+        ), sums in groups.items():
+            account, region = self._place(logged_account, logged_region)
             calls, errors, inp, out, read, write, usd = sums
             model = base_model_of(model_id)
             if usd is None:
@@ -148,9 +180,9 @@ class Aggregator:
                 calls if unpriced else 0,
                 inp + out + read + write if unpriced else 0,
             )
-            key = hour_key(hour)
+            key = hour_key(hour, account, region)
             rollup = deltas.get(key)
             if rollup is None:
-                rollup = deltas[key] = Rollup(hour=hour)
+                rollup = deltas[key] = Rollup(hour=hour, account=account, region=region)
             rollup.add_tally(model, principal, tags, tally)
             self.report.records += calls
