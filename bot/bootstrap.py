@@ -53,6 +53,7 @@ from bot.app.poll.spend_rules_check import SpendRulesCheck, SpendRulesConfig
 from bot.app.ports import Notifier
 from bot.app.spend import report as spend
 from bot.app.spend.estimate import estimated_hours
+from bot.app.spend.gather import EVERYWHERE, GroupBy, Where
 from bot.app.spend.ingest import UsageIngest
 from bot.app.spend.report import SpendReport
 from bot.app.spend.targets import UsageTarget
@@ -276,23 +277,32 @@ def usage_targets(
     found = []
     for where in target_regions(settings.aws.targets, settings.aws.invocation_log_group):
         if where.default:
-            made = (
-                logs or client(settings, "logs", interactive=interactive),
-                bedrock or client(settings, "bedrock", interactive=interactive),
-                reader or CloudWatchReader(client(settings, "cloudwatch", interactive=interactive)),
+            logs = logs or client(settings, "logs", interactive=interactive)
+            bedrock = bedrock or client(settings, "bedrock", interactive=interactive)
+            reader = reader or CloudWatchReader(
+                client(settings, "cloudwatch", interactive=interactive)
             )
-        else:
-            timeout = settings.polling.aws_read_timeout_seconds
-            if interactive:
-                timeout = max(timeout or 0, INTERACTIVE_READ_SECONDS)
-            made = tuple(
-                where.client(
-                    s, interval_seconds=settings.polling.interval_seconds, read_timeout=timeout
-                )
-                for s in ("logs", "bedrock", "cloudwatch")
+            found.append(usage_target(settings, store, where, logs, bedrock, reader))
+            continue
+        timeout = settings.polling.aws_read_timeout_seconds
+        if interactive:
+            timeout = max(timeout or 0, INTERACTIVE_READ_SECONDS)
+        own = {
+            name: where.client(
+                name, interval_seconds=settings.polling.interval_seconds, read_timeout=timeout
             )
-            made = (made[0], made[1], CloudWatchReader(made[2]))
-        found.append(usage_target(settings, store, where, *made))
+            for name in ("logs", "bedrock", "cloudwatch")
+        }
+        found.append(
+            usage_target(
+                settings,
+                store,
+                where,
+                own["logs"],
+                own["bedrock"],
+                CloudWatchReader(own["cloudwatch"]),
+            )
+        )
     return found
 
 
@@ -326,6 +336,9 @@ def usage_target(
         ),
         estimate=lambda start, end: estimated_hours(reader, prices, start, end),
         explain=target_failure,
+        label="" if where.default else where.label,
+        account=where.account,
+        region=where.region,
     )
 
 
@@ -337,16 +350,15 @@ def spend_report(
     *,
     cloudwatch: Any = None,
     bedrock: Any = None,
+    where: Where = EVERYWHERE,
+    by: GroupBy | None = None,
 ) -> SpendReport:
-    """Spend per model over [start, end): from the invocation-log roll-ups, or, with logging
-    off, an estimate from CloudWatch token metrics (the report says which)."""
-    bedrock = bedrock or client(settings, "bedrock")
-    reader = CloudWatchReader(cloudwatch or client(settings, "cloudwatch"))
-    prices = pricer(settings, bedrock)
-    status = logging_status(bedrock, settings.aws.invocation_log_group)
-    return spend.spend_report(
-        settings, store, status, lambda a, b: estimated_hours(reader, prices, a, b), start, end
-    )
+    """Spend per model over [start, end), every target region's: from the invocation-log
+    roll-ups, or, with logging off, an estimate from CloudWatch token metrics (the report says
+    which); ``where`` shows one account or region, ``by`` splits spend by them."""
+    reader = CloudWatchReader(cloudwatch) if cloudwatch is not None else None
+    targets = usage_targets(settings, store, reader=reader, bedrock=bedrock, interactive=True)
+    return spend.spend_report(settings, store, targets, start, end, where, by)
 
 
 def stats_sources(settings: Settings, store: StateStore, region: str) -> Sources:

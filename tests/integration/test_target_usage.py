@@ -196,3 +196,40 @@ regions = ["us-west-2"]
     assert report.failures == ["budgets: acme us-west-2: access denied (AssumeRole)"]
     assert alerts["prod daily"][0].startswith("$12.00 spent")
     assert alerts["everything"][0].startswith("$21.00 spent")
+
+
+def test_spend_filters_and_groups_by_account_and_region_and_names_a_failed_target(
+    seeded: dict[tuple[str, str], Any],
+    tmp_path: Path,
+    aws: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from bot.entrypoints.cli.main import main
+
+    check, _ = budget_check(tmp_path)
+    check.evaluate(NOW, CycleReport(started_at=NOW))
+    config = tmp_path / "spend.toml"
+    config.write_text(
+        f'state_url = "sqlite:///{tmp_path / "state.db"}"\n'
+        + TARGETS
+        + f'\n[[aws.targets]]\nname = "acme"\nrole_arn = "{DENIED_ROLE}"\nregions = ["us-west-2"]\n'
+    )
+
+    def spend(*args: str) -> list[str]:
+        assert main(["spend", "--config", str(config), "--hours", "200", *args]) == 0
+        return capsys.readouterr().out.splitlines()
+
+    with sts_refusing(aws, {DENIED_ROLE}) as sts:
+        monkeypatch.setenv("AWS_ENDPOINT_URL_STS", sts)
+        prod = spend("--account", "prod")
+        regions = spend("--by", "region")
+
+    assert [x.split()[-1] for x in prod if x.startswith("total")] == ["$12.00"]
+    assert "only: account prod" in prod
+    assert [(x.split()[0], x.split()[-1]) for x in regions if x.startswith("us-")] == [
+        ("us-west-2", "$18.00"),
+        ("us-east-1", "$3.00"),
+    ]
+    assert [x.split()[-1] for x in regions if x.startswith("total")] == ["$21.00"]
+    assert "not read: acme us-west-2: access denied (AssumeRole)" in regions

@@ -33,6 +33,14 @@ class UsageTarget:
     ingest: Callable[[str], UsageIngest]
     estimate: Callable[[datetime, datetime], list[Rollup]]
     explain: Callable[[BaseException], str] = field(default=str, compare=False)
+    label: str = ""  # the target's name (or account id); "" for a bot with no targets
+    account: str | None = None  # the account id when the settings tell it
+    region: str = ""
+
+    @property
+    def default(self) -> bool:
+        """The one target of a bot with no ``[[aws.targets]]``."""
+        return not self.key
 
     def estimated(self, start: datetime, end: datetime) -> list[Rollup]:
         """The CloudWatch estimate, labelled with this target's account and region."""

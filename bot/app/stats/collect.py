@@ -164,7 +164,7 @@ def _costs(
     hourly: dict[str, dict[datetime, float]] = defaultdict(dict)
     for rollup in rollups:
         for name, tally in rollup.models.items():
-            hourly[name][rollup.hour] = float(tally.usd)
+            hourly[name][rollup.hour] = hourly[name].get(rollup.hour, 0.0) + float(tally.usd)
     for model in stats.values():
         model.cost_series = sorted(hourly.get(_plain(model.model), {}).items())
     settings = sources.settings

@@ -49,13 +49,17 @@ def cmd_setup_logging(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_spend(args: argparse.Namespace, settings: Settings) -> int:
     """Print spend per model over the last ``--hours`` from the state store."""
     from bot import bootstrap
+    from bot.app.spend.gather import Where
     from bot.app.spend.report import spend_lines
 
     clock = bootstrap.clock()
     end = clock.now()
     store = bootstrap.state(settings, clock)
+    where = Where(args.account, args.region)
     try:
-        report = bootstrap.spend_report(settings, store, end - timedelta(hours=args.hours), end)
+        report = bootstrap.spend_report(
+            settings, store, end - timedelta(hours=args.hours), end, where=where, by=args.by
+        )
     finally:
         store.close()
     print(f"GenAI spend, last {args.hours} h")
@@ -77,6 +81,11 @@ def usage_options(name: str, command: argparse.ArgumentParser) -> None:
         )
     if name == "spend":
         command.add_argument("--hours", type=int, default=24, help="window (default 24)")
+        command.add_argument("--account", help="only this account (id or target name)")
+        command.add_argument("--region", help="only this region, e.g. us-west-2")
+        command.add_argument(
+            "--by", choices=("account", "region"), help="also show spend per account or region"
+        )
 
 
 def usage_lines(settings: Settings, bedrock: Any = None) -> list[str]:
