@@ -339,6 +339,7 @@ def usage_target(
         label="" if where.default else where.label,
         account=where.account,
         region=where.region,
+        reader=reader,
     )
 
 
@@ -362,7 +363,8 @@ def spend_report(
 
 
 def stats_sources(settings: Settings, store: StateStore, region: str) -> Sources:
-    """What ``/genai-stats`` reads: one CloudWatch reader, one discovery cache, one pricer."""
+    """What ``/genai-stats`` reads: the bot's own CloudWatch reader (feedback, guardrails),
+    one discovery cache, one pricer, and every target region's readers and logs."""
     cloudwatch = client(settings, "cloudwatch", region=region, interactive=True)
     bedrock = client(settings, "bedrock", region=region, interactive=True)
     reader = CloudWatchReader(cloudwatch)
@@ -374,6 +376,8 @@ def stats_sources(settings: Settings, store: StateStore, region: str) -> Sources
         discovery=Discovery(reader, timedelta(minutes=settings.polling.discovery_ttl_minutes)),
         status=lambda: logging_status(bedrock, settings.aws.invocation_log_group),
         estimate=lambda start, end: estimated_hours(reader, prices, start, end),
+        usage=usage_targets(settings, store, reader=reader, bedrock=bedrock, interactive=True),
+        parallel=settings.aws.max_parallel_targets,
     )
 
 

@@ -106,6 +106,10 @@ def prod_session(role: str = ROLE) -> boto3.session.Session:
 
 @pytest.fixture
 def seeded(aws: str) -> dict[tuple[str, str], Any]:
+    return seed()
+
+
+def seed() -> dict[tuple[str, str], Any]:
     """$3 in home us-east-1, $6 in home us-west-2, $12 in prod us-west-2: one group name."""
     home = boto3.session.Session()
     where = {

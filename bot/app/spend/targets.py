@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from alarms.rollup import Rollup
 from bot.adapters.aws.invocation_logs import LoggingStatus
@@ -36,6 +36,7 @@ class UsageTarget:
     label: str = ""  # the target's name (or account id); "" for a bot with no targets
     account: str | None = None  # the account id when the settings tell it
     region: str = ""
+    reader: Any = field(default=None, compare=False)  # its CloudWatchReader, for stats
 
     @property
     def default(self) -> bool:
