@@ -237,3 +237,25 @@ def test_spend_filters_and_groups_by_account_and_region_and_names_a_failed_targe
     ]
     assert [x.split()[-1] for x in regions if x.startswith("total")] == ["$21.00"]
     assert "not read: acme us-west-2: access denied (AssumeRole)" in regions
+
+
+def test_check_config_tells_where_each_target_logs_and_which_cannot_be_asked(
+    seeded: dict[tuple[str, str], Any], tmp_path: Path, aws: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.entrypoints.cli.usage import usage_lines
+
+    config = tmp_path / "bot.toml"
+    config.write_text(
+        TARGETS
+        + f'\n[[aws.targets]]\nname = "acme"\nrole_arn = "{DENIED_ROLE}"\nregions = ["eu-west-1"]\n'
+    )
+    with sts_refusing(aws, {DENIED_ROLE}) as sts:
+        monkeypatch.setenv("AWS_ENDPOINT_URL_STS", sts)
+        lines = usage_lines(load_settings(str(config)))
+
+    assert lines[2:] == [
+        f"  [on ] invocation logs (home us-east-1): {GROUP}\n",
+        f"  [on ] invocation logs (home us-west-2): {GROUP}\n",
+        f"  [on ] invocation logs (prod us-west-2): {GROUP}\n",
+        "  [err] invocation logs (acme eu-west-1): access denied (AssumeRole)\n",
+    ]
