@@ -58,6 +58,7 @@ class Aggregator:
     place: tuple[str, str] = ("", "")  # (account, region) of records that do not say
     _tiered: dict[tuple[str, date], bool] = field(default_factory=dict)
     _principals: dict[str, str] = field(default_factory=dict)
+    _places: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
 
     def add_events(self, events: Iterable[LogEvent], deltas: dict[str, Rollup]) -> None:
         """Add every usable event; one that is not is counted, logged by id and skipped."""
@@ -141,11 +142,17 @@ class Aggregator:
         return tiered
 
     def _place(self, account: str, region: str) -> tuple[str, str]:
-        """The record's account and region when they are well formed, else the target's."""
-        return (
-            account if ACCOUNT.match(account) else self.place[0],
-            region if REGION.match(region) else self.place[1],
-        )
+        """The record's account and region when they are well formed, else the target's
+        (checked once per pair seen: a poll holds few)."""
+        place = self._places.get((account, region))
+        if place is None:
+            if len(self._places) > 1_000:
+                self._places.clear()
+            place = self._places[(account, region)] = (
+                account if ACCOUNT.match(account) else self.place[0],
+                region if REGION.match(region) else self.place[1],
+            )
+        return place
 
     def _flush(self, groups: dict[Group, list[Any]], deltas: dict[str, Rollup]) -> None:
         """Price each sum once and add it to its hour's roll-up."""
