@@ -4,12 +4,16 @@ Every budget alert is tied to its period (the period is part of its labels, henc
 fingerprint), so each day or month starts clean. Within a period an alert that fired keeps
 firing (spend never goes down), so it is announced once and never "resolves"; the poll check
 retires last period's alerts without a notice.
+
+A budget counts the spend of every watched account and region unless ``accounts`` or
+``regions`` narrow it; a budget narrowed to one account (or region) carries it as a label,
+so routes can send it to that account's team.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 from decimal import Decimal
 from fnmatch import fnmatchcase
@@ -17,6 +21,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from alarms import places
 from alarms.model import Evaluation, Frozen, Severity, fingerprint
 from alarms.rollup import PAIR, Rollup, Tally, combined, hour_of, within
 from alarms.runout import RunOut, runs_out_at
@@ -37,6 +42,12 @@ class Budget(Frozen):
     model: str | None = Field(default=None, description="Glob on the base model id.")
     principal: str | None = None
     tag: dict[str, str] | None = Field(default=None, description='e.g. { team = "support" }')
+    accounts: tuple[str, ...] | None = Field(
+        default=None, description="Account ids whose spend counts (default: every target's)."
+    )
+    regions: tuple[str, ...] | None = Field(
+        default=None, description="Regions whose spend counts (default: every target's)."
+    )
     thresholds: tuple[int, ...] = (50, 80, 100)
     forecast: bool = True
     forecast_window_hours: int | None = Field(default=None, ge=1, le=24 * 14)
@@ -50,6 +61,9 @@ class Budget(Frozen):
             raise ValueError("thresholds are percentages of the budget, 1 to 1000")
         return tuple(sorted(set(value)))
 
+    _accounts = field_validator("accounts")(places.check_accounts)
+    _regions = field_validator("regions")(places.check_regions)
+
     @model_validator(mode="after")
     def _one_scope(self) -> Budget:
         if sum(x is not None for x in (self.model, self.principal, self.tag)) > 1:
@@ -60,6 +74,10 @@ class Budget(Frozen):
 
     @property
     def scope(self) -> str:
+        return self._slice + self.where
+
+    @property
+    def _slice(self) -> str:
         if self.model:
             return f"model {self.model}"
         if self.principal:
@@ -67,6 +85,17 @@ class Budget(Frozen):
         if self.tag:
             return "tag " + ",".join(f"{k}={v}" for k, v in self.tag.items())
         return "all spend"
+
+    @property
+    def where(self) -> str:
+        return places.where_text(self.accounts, self.regions)
+
+    def covers(self, rollup: Rollup) -> bool:
+        """Whether the roll-up's account and region are inside this budget."""
+        return places.covers(self.accounts, self.regions, rollup)
+
+    def place_labels(self) -> dict[str, str]:
+        return places.place_labels(self.accounts, self.regions)
 
     @property
     def label(self) -> str:
@@ -134,7 +163,7 @@ class _Period:
 
     def labels(self, **extra: str) -> dict[str, str]:
         key = period_key(self.budget.period, self.ctx.now, self.ctx.zone)
-        return {"budget": self.budget.label, "period": key, **extra}
+        return {"budget": self.budget.label, "period": key, **self.budget.place_labels(), **extra}
 
     def spend_since(self, moment: datetime) -> tuple[list[Rollup], Decimal]:
         hours = within(self.ctx.hours, max(moment, hour_of(self.start)), self.ctx.now)
@@ -142,6 +171,8 @@ class _Period:
 
 
 def _evaluate(budget: Budget, ctx: BudgetContext) -> list[Evaluation]:
+    if budget.accounts is not None or budget.regions is not None:
+        ctx = replace(ctx, hours=[r for r in ctx.hours if budget.covers(r)])
     start, end = period_bounds(budget.period, ctx.now, ctx.zone)
     hours = within(ctx.hours, hour_of(start), ctx.now)
     spent = _sum(budget.spend(r) for r in hours).usd

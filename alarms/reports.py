@@ -72,6 +72,9 @@ class StatsReport:
     alerts_held: int = 0  # silenced or inhibited
     polling: str | None = None  # the bot's own CloudWatch cost
     model_filter: str | None = None
+    place_filter: str | None = None  # "account prod, us-west-2" when narrowed
+    unread: list[str] = field(default_factory=list)  # target regions that failed, one line each
+    spend_by: list[tuple[str, Decimal]] = field(default_factory=list)  # per account or region
 
     @property
     def invocations(self) -> float:

@@ -14,8 +14,9 @@ from decimal import Decimal
 from fnmatch import fnmatchcase
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from alarms import places
 from alarms.model import Evaluation, Frozen, Severity
 from alarms.rollup import PAIR, Rollup, Tally, hour_of
 from alarms.runout import runs_out_at
@@ -23,18 +24,28 @@ from alarms.runout import runs_out_at
 ROLLING = "budget_rolling"
 HOUR = timedelta(hours=1)
 TEAM_KEY = "team"
+UNKNOWN = "(unknown)"  # roll-ups written before they carried their account
 
 
 class RollingBudget(Frozen):
     """One ``[[rolling_budgets]]`` entry: every key of a kind over ``amount_usd`` per window."""
 
     name: str = ""
-    per: Literal["principal", "team", "tag"] = "principal"
+    per: Literal["principal", "team", "tag", "account"] = "principal"
     tag_key: str | None = Field(default=None, description="With per = 'tag': the tag's key.")
     amount_usd: Decimal = Field(gt=0)
     window_hours: int = Field(default=24, ge=1, le=24 * 7, description="1 or 24 usually.")
     keys: tuple[str, ...] = Field(default=("*",), description="Glob patterns of keys judged.")
     severity: Severity = Severity.WARNING
+    accounts: tuple[str, ...] | None = Field(
+        default=None, description="Account ids whose spend counts (default: every target's)."
+    )
+    regions: tuple[str, ...] | None = Field(
+        default=None, description="Regions whose spend counts (default: every target's)."
+    )
+
+    _accounts = field_validator("accounts")(places.check_accounts)
+    _regions = field_validator("regions")(places.check_regions)
 
     @model_validator(mode="after")
     def _tag_key(self) -> RollingBudget:
@@ -44,7 +55,9 @@ class RollingBudget(Frozen):
 
     @property
     def key_name(self) -> str:
-        return TEAM_KEY if self.per == "team" else (self.tag_key or "principal")
+        if self.per in ("team", "account"):
+            return TEAM_KEY if self.per == "team" else "account"
+        return self.tag_key or "principal"
 
     @property
     def label(self) -> str:
@@ -54,7 +67,11 @@ class RollingBudget(Frozen):
         return f"any {kind} over ${self.amount_usd:,.2f} per {self.window_hours} h"
 
     def table(self, rollup: Rollup) -> dict[str, Tally]:
-        """Spend per key of this budget's kind in one roll-up."""
+        """Spend per key of this budget's kind in one roll-up (none outside its filters)."""
+        if not places.covers(self.accounts, self.regions, rollup):
+            return {}
+        if self.per == "account":
+            return {rollup.account or UNKNOWN: rollup.total}
         if self.per == "principal":
             return rollup.principals
         prefix = f"{self.key_name}="

@@ -1,5 +1,9 @@
 """Usage roll-ups: token and spend tallies per hour, per model, principal and tag.
 
+A roll-up belongs to one account and region (the invocation-log record's own ``accountId``
+and ``region``), so budgets and stats can filter and group by them; merging roll-ups of
+different accounts sums them into a roll-up of none.
+
 Budgets, forecasts and ``/genai-stats`` read these instead of raw records, so they stay cheap
 however much traffic there is. Money is Decimal; stored as strings.
 """
@@ -88,6 +92,8 @@ class Rollup:
     """Usage in one UTC hour (or, once merged, any span of hours)."""
 
     hour: datetime
+    account: str = ""  # the AWS account the calls were made in ("" when not known)
+    region: str = ""  # the region Bedrock was called in
     total: Tally = field(default_factory=Tally)
     models: dict[str, Tally] = field(default_factory=dict)
     principals: dict[str, Tally] = field(default_factory=dict)
@@ -126,6 +132,8 @@ class Rollup:
 
     def to_json(self) -> dict[str, Any]:
         body: dict[str, Any] = {"hour": self.hour.isoformat(), "total": self.total.to_json()}
+        if self.account or self.region:
+            body["account"], body["region"] = self.account, self.region
         for name in DIMENSIONS:
             body[name] = {k: t.to_json() for k, t in getattr(self, name).items()}
         return body
@@ -134,12 +142,19 @@ class Rollup:
     def from_json(cls, body: dict[str, Any]) -> Rollup:
         return cls(
             hour=datetime.fromisoformat(body["hour"]),
+            account=body.get("account", ""),
+            region=body.get("region", ""),
             total=Tally.from_json(body["total"]),
             **{
                 name: {k: Tally.from_json(v) for k, v in body.get(name, {}).items()}
                 for name in DIMENSIONS
             },
         )
+
+    @property
+    def place(self) -> tuple[str, str]:
+        """(account, region): where these calls were made."""
+        return self.account, self.region
 
 
 def _slot(table: dict[str, Tally], key: str) -> Tally:
@@ -169,16 +184,17 @@ def within(rollups: Iterable[Rollup], start: datetime, end: datetime) -> list[Ro
 
 
 def compacted(rollups: Iterable[Rollup], hourly_since: datetime) -> list[Rollup]:
-    """Hours before ``hourly_since`` merged into one roll-up per UTC day (keyed by the day's
-    first hour), later ones kept as they are: a month of history in ~30 documents' memory."""
-    days: dict[datetime, Rollup] = {}
+    """Hours before ``hourly_since`` merged into one roll-up per UTC day, account and region
+    (keyed by the day's first hour), later ones kept as they are: a month of history in ~30
+    documents' memory per account and region."""
+    days: dict[tuple[datetime, str, str], Rollup] = {}
     recent: list[Rollup] = []
     for rollup in rollups:
         if rollup.hour >= hourly_since:
             recent.append(rollup)
             continue
-        day = rollup.hour.replace(hour=0)
-        if day not in days:
-            days[day] = Rollup(hour=rollup.hour)  # the first hour held of that day
+        day = (rollup.hour.replace(hour=0), *rollup.place)
+        if day not in days:  # keyed by the first hour held of that day
+            days[day] = Rollup(hour=rollup.hour, account=rollup.account, region=rollup.region)
         days[day].merge(rollup)
     return sorted(days.values(), key=lambda r: r.hour) + recent

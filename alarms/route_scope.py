@@ -122,7 +122,10 @@ def covered(rollup: Rollup, scope: Scope) -> Rollup:
         return rollup
     total = (_table(rollup, scope, None) or {}).get("", Tally())
     parts = {name: _table(rollup, scope, dim) or {} for dim, name in OUTPUTS.items()}
-    return Rollup(hour=rollup.hour, total=total, **parts)
+    out = Rollup(hour=rollup.hour, account=rollup.account, region=rollup.region, total=total)
+    for name, table in parts.items():
+        setattr(out, name, table)
+    return out
 
 
 def covered_hours(rollups: Iterable[Rollup], scope: Scope) -> list[Rollup]:

@@ -112,6 +112,8 @@ class Checked(NamedTuple):
     cache_write: int
     error_code: str | None  # a non-empty errorCode, else None
     tags: tuple[tuple[str, str], ...]  # requestMetadata's entries with string values
+    account: str = ""  # accountId as logged ("" when absent or not a string)
+    region: str = ""  # region as logged (the caller's region, not inferenceRegion)
 
 
 def checked(data: dict[str, Any]) -> Checked:
@@ -154,7 +156,21 @@ def checked(data: dict[str, Any]) -> Checked:
     arn = identity.get("arn", "") if type(identity) is dict else ""
     arn = arn if type(arn) is str else ""
     tags = tuple(tags_of(get("requestMetadata")).items())
-    return Checked(moment, request_id, model_id, arn, a, b, c, d, _text(data, "errorCode"), tags)
+    account, region = get("accountId", ""), get("region", "")
+    return Checked(
+        moment,
+        request_id,
+        model_id,
+        arn,
+        a,
+        b,
+        c,
+        d,
+        _text(data, "errorCode"),
+        tags,
+        account if type(account) is str else "",
+        region if type(region) is str else "",
+    )
 
 
 def moment_of(stamp: str) -> datetime:

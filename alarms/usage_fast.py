@@ -70,6 +70,8 @@ class LoggedCall(msgspec.Struct, gc=False):
     output: Answer = msgspec.field(default_factory=Answer)
     errorCode: str | None = None
     requestMetadata: dict[str, str] = msgspec.field(default_factory=dict)
+    accountId: str = ""
+    region: str = ""
 
 
 DECODER = msgspec.json.Decoder(LoggedCall)
@@ -115,6 +117,8 @@ def fast_fields(message: str) -> Checked | None:
             inp.cacheWriteInputTokenCount,
             call.errorCode or None,
             tuple(call.requestMetadata.items()),
+            call.accountId,
+            call.region,
         )
     )
 

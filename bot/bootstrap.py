@@ -23,11 +23,13 @@ from slack_sdk.http_retry.handler import RetryHandler
 
 from alarms.pricing import TokenCounts
 from bot.adapters.aws.bedrock_runtime import Answer
+from bot.adapters.aws.caller_account import account_of
 from bot.adapters.aws.clients import aws_client, use_aws_region
 from bot.adapters.aws.cloudwatch import CloudWatchReader, linked_accounts
 from bot.adapters.aws.discovery import Discovery
 from bot.adapters.aws.invocation_logs import LogReader, logging_status
 from bot.adapters.aws.service_quotas import ServiceQuotas
+from bot.adapters.aws.target_failure import target_failure
 from bot.adapters.aws.target_identity import TargetIdentity
 from bot.adapters.aws.targets import TargetRegion, target_regions
 from bot.adapters.clock import Clock, SystemClock
@@ -54,8 +56,10 @@ from bot.app.poll.target_checks import TargetChecks, TargetScope
 from bot.app.ports import Notifier
 from bot.app.spend import report as spend
 from bot.app.spend.estimate import estimated_hours
+from bot.app.spend.gather import EVERYWHERE, GroupBy, Where
 from bot.app.spend.ingest import UsageIngest
 from bot.app.spend.report import SpendReport
+from bot.app.spend.targets import UsageTarget
 from bot.app.stats.collect import Sources
 from bot.config.settings import Settings
 
@@ -345,29 +349,96 @@ def budget_check(
     logs: Any = None,
     bedrock: Any = None,
 ) -> BudgetCheck:
-    """Usage reading and budget alerts; AWS clients are made here, no call is made yet."""
-    bedrock = bedrock or client(settings, "bedrock")
-    logs = logs or client(settings, "logs")
+    """Usage reading (every target region) and budget alerts; AWS clients are made here, no
+    call is made yet. ``logs``/``bedrock``/``reader`` serve a bot with no targets."""
     prices = pricer(settings, bedrock)
     config = BudgetConfig(
         budgets=settings.cost.all_budgets,
         zone=ZoneInfo(settings.cost.timezone),
         backfill_max=timedelta(days=settings.cost.backfill_max_days),
         pull=settings.aws.usage_source == "pull",
+        parallel=settings.aws.max_parallel_targets,
     )
-    return BudgetCheck(
-        config,
-        alerts,
-        prices,
-        status=lambda: logging_status(bedrock, settings.aws.invocation_log_group),
+    targets = usage_targets(settings, alerts.store, reader=reader, logs=logs, bedrock=bedrock)
+    return BudgetCheck(config, alerts, prices, targets)
+
+
+def usage_targets(
+    settings: Settings,
+    store: StateStore,
+    *,
+    reader: CloudWatchReader | None = None,
+    logs: Any = None,
+    bedrock: Any = None,
+    interactive: bool = False,
+) -> list[UsageTarget]:
+    """Each target region's invocation logs, logging status, estimate and prices."""
+    found = []
+    for where in target_regions(settings.aws.targets, settings.aws.invocation_log_group):
+        if where.default:
+            logs = logs or client(settings, "logs", interactive=interactive)
+            bedrock = bedrock or client(settings, "bedrock", interactive=interactive)
+            reader = reader or CloudWatchReader(
+                client(settings, "cloudwatch", interactive=interactive)
+            )
+            found.append(usage_target(settings, store, where, logs, bedrock, reader))
+            continue
+        timeout = settings.polling.aws_read_timeout_seconds
+        if interactive:
+            timeout = max(timeout or 0, INTERACTIVE_READ_SECONDS)
+        own = {
+            name: where.client(
+                name, interval_seconds=settings.polling.interval_seconds, read_timeout=timeout
+            )
+            for name in ("logs", "bedrock", "cloudwatch")
+        }
+        found.append(
+            usage_target(
+                settings,
+                store,
+                where,
+                own["logs"],
+                own["bedrock"],
+                CloudWatchReader(own["cloudwatch"]),
+            )
+        )
+    return found
+
+
+def usage_target(
+    settings: Settings,
+    store: StateStore,
+    where: TargetRegion,
+    logs: Any,
+    bedrock: Any,
+    reader: CloudWatchReader,
+) -> UsageTarget:
+    """One target region's usage sources (prices asked of its own region's Bedrock)."""
+    prices = pricer(settings, bedrock)
+
+    def place() -> tuple[str, str]:
+        return ("" if where.default else account_of(where)), where.region
+
+    return UsageTarget(
+        name="" if where.default else f"{where.label} {where.region}",
+        key=where.key,
+        place=place,
+        status=lambda: logging_status(bedrock, where.log_group),
         ingest=lambda group: UsageIngest(
-            alerts.store,
+            store,
             LogReader(logs, group),
             prices,
             settings.cost.all_tag_keys,
             overlap=timedelta(seconds=settings.cost.overlap_seconds),
+            target=where.key,
+            place=place(),
         ),
         estimate=lambda start, end: estimated_hours(reader, prices, start, end),
+        explain=target_failure,
+        label="" if where.default else where.label,
+        account=where.account,
+        region=where.region,
+        reader=reader,
     )
 
 
@@ -379,20 +450,20 @@ def spend_report(
     *,
     cloudwatch: Any = None,
     bedrock: Any = None,
+    where: Where = EVERYWHERE,
+    by: GroupBy | None = None,
 ) -> SpendReport:
-    """Spend per model over [start, end): from the invocation-log roll-ups, or, with logging
-    off, an estimate from CloudWatch token metrics (the report says which)."""
-    bedrock = bedrock or client(settings, "bedrock")
-    reader = CloudWatchReader(cloudwatch or client(settings, "cloudwatch"))
-    prices = pricer(settings, bedrock)
-    status = logging_status(bedrock, settings.aws.invocation_log_group)
-    return spend.spend_report(
-        settings, store, status, lambda a, b: estimated_hours(reader, prices, a, b), start, end
-    )
+    """Spend per model over [start, end), every target region's: from the invocation-log
+    roll-ups, or, with logging off, an estimate from CloudWatch token metrics (the report says
+    which); ``where`` shows one account or region, ``by`` splits spend by them."""
+    reader = CloudWatchReader(cloudwatch) if cloudwatch is not None else None
+    targets = usage_targets(settings, store, reader=reader, bedrock=bedrock, interactive=True)
+    return spend.spend_report(settings, store, targets, start, end, where, by)
 
 
 def stats_sources(settings: Settings, store: StateStore, region: str) -> Sources:
-    """What ``/genai-stats`` reads: one CloudWatch reader, one discovery cache, one pricer."""
+    """What ``/genai-stats`` reads: the bot's own CloudWatch reader (feedback, guardrails),
+    one discovery cache, one pricer, and every target region's readers and logs."""
     cloudwatch = client(settings, "cloudwatch", region=region, interactive=True)
     bedrock = client(settings, "bedrock", region=region, interactive=True)
     reader = CloudWatchReader(cloudwatch)
@@ -404,6 +475,8 @@ def stats_sources(settings: Settings, store: StateStore, region: str) -> Sources
         discovery=Discovery(reader, timedelta(minutes=settings.polling.discovery_ttl_minutes)),
         status=lambda: logging_status(bedrock, settings.aws.invocation_log_group),
         estimate=lambda start, end: estimated_hours(reader, prices, start, end),
+        usage=usage_targets(settings, store, reader=reader, bedrock=bedrock, interactive=True),
+        parallel=settings.aws.max_parallel_targets,
     )
 
 

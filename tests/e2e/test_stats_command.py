@@ -70,7 +70,11 @@ def test_stats_for_one_model_shared_with_the_channel(
     [
         ("5d", ":warning: unknown time window `5d`; use one of `1h`, `24h`, `7d`, `30d`"),
         ("haiku sonnet", ":warning: unexpected `sonnet`: give at most one model or alias"),
-        ("help", "`/genai-stats [1h|24h|7d|30d] [model or alias] [public]`: Bedrock usage"),
+        (
+            "help",
+            "`/genai-stats [1h|24h|7d|30d] [model or alias] [account=ID] [region=R] "
+            "[by=account|region] [public]`: Bedrock usage",
+        ),
     ],
 )
 def test_stats_usage(bot_server: BotServer, slack: FakeSlack, text: str, problem: str) -> None:

@@ -140,3 +140,18 @@ def test_poller_publishes_each_hours_cost_once(monkeypatch: pytest.MonkeyPatch) 
     )["Datapoints"]
     assert [(p["Timestamp"], p["SampleCount"]) for p in points] == [(START, 1.0)]
     assert points[0]["Sum"] == pytest.approx(float(spent))
+
+
+def test_pushed_records_count_for_the_account_and_region_they_name() -> None:
+    from bot.adapters.store.rollups import RollupStore
+
+    items = records(3)
+    items[1] = {**items[1], "accountId": "222233334444", "region": "us-west-2"}
+    lambda_handlers.usage_handler(delivery(items), LambdaContext("genai-ops-usage"))
+
+    url = lambda_handlers._warm["settings"].state_url
+    hours = RollupStore(open_store(url, SystemClock())).hours(START, START + timedelta(hours=1))
+    assert sorted((r.place, r.total.calls) for r in hours) == [
+        (("111122223333", "us-east-1"), 2),
+        (("222233334444", "us-west-2"), 1),
+    ]

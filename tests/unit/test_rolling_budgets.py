@@ -59,3 +59,39 @@ def test_the_hour_the_window_starts_in_counts_pro_rata() -> None:
 def test_a_tag_budget_needs_its_key() -> None:
     with pytest.raises(ValidationError, match="tag_key"):
         RollingBudget(per="tag", amount_usd=Decimal(1))
+
+
+def placed(account: str, region: str, usd: str) -> Rollup:
+    [rollup] = rollups((T + timedelta(minutes=5), "app", "research", usd))
+    rollup.account, rollup.region = account, region
+    return rollup
+
+
+def test_a_rolling_budget_per_account_judges_each_account_over_all_its_regions() -> None:
+    budget = RollingBudget(per="account", amount_usd=Decimal(10), window_hours=1)
+    hours = [
+        placed("111122223333", "us-east-1", "6"),
+        placed("111122223333", "us-west-2", "6"),
+        placed("222233334444", "us-west-2", "8"),
+    ]
+    found = evaluate_rolling([budget], hours, T + timedelta(minutes=30), UTC)
+    assert {e.labels["account"]: (e.firing, e.summary.split(";")[0]) for e in found} == {
+        "111122223333": (True, "account 111122223333 spent $12.00 in the last 1 h, over $10.00"),
+        "222233334444": (
+            False,
+            "account 222233334444 is back under $10.00 in the last 1 h ($8.00)",
+        ),
+    }
+    assert found[0].labels["budget"] == "any account over $10.00 per 1 h"
+
+
+def test_a_rolling_budget_narrowed_to_a_region_counts_only_it() -> None:
+    budget = RollingBudget(amount_usd=Decimal(10), window_hours=1, regions=("us-west-2",))
+    hours = [placed("111122223333", "us-east-1", "9"), placed("111122223333", "us-west-2", "4")]
+    [verdict] = evaluate_rolling([budget], hours, T + timedelta(minutes=30), UTC)
+    assert (verdict.labels["principal"], verdict.value, verdict.firing) == ("app", 4.0, False)
+
+
+def test_rolling_budget_accounts_must_be_account_ids() -> None:
+    with pytest.raises(ValidationError, match="'prod' is not a 12-digit account id"):
+        RollingBudget(amount_usd=Decimal(1), accounts=("prod",))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.adapters.aws.errors import AWS_FAILURES, explain
@@ -18,6 +18,7 @@ class LoggingStatus:
     log_group: str | None
     source: str  # "setting", "bedrock", "off", or "unknown" (Bedrock could not be asked)
     detail: str = ""
+    error: Exception | None = field(default=None, compare=False)  # why it is "unknown"
 
     @property
     def on(self) -> bool:
@@ -45,7 +46,9 @@ def logging_status(bedrock: Any, configured: str | None = None) -> LoggingStatus
         answer = bedrock.get_model_invocation_logging_configuration()
     except AWS_FAILURES as exc:
         reason = str(explain("GetModelInvocationLoggingConfiguration", exc))
-        return LoggingStatus(None, "unknown", f"cannot read the logging configuration: {reason}")
+        return LoggingStatus(
+            None, "unknown", f"cannot read the logging configuration: {reason}", exc
+        )
     config = answer.get("loggingConfig") or {}
     group = (config.get("cloudWatchConfig") or {}).get("logGroupName")
     if not group:

@@ -8,11 +8,11 @@ the poll report says which target is broken and why instead of naming the first 
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from botocore.exceptions import ClientError
 
+from bot.adapters.aws.caller_account import account_of
 from bot.adapters.aws.errors import AWS_FAILURES, AwsError, describe, is_denied
 from bot.adapters.aws.targets import TargetRegion
 
@@ -24,8 +24,6 @@ class TargetIdentity:
 
     def __init__(self, target: TargetRegion) -> None:
         self.target = target
-        self._account: str | None = target.account
-        self._lock = threading.Lock()
 
     @property
     def name(self) -> str:
@@ -48,16 +46,7 @@ class TargetIdentity:
 
     def account(self) -> str:
         """The account id: from the settings, else STS GetCallerIdentity (asked once)."""
-        with self._lock:
-            if self._account is None:
-                sts = self.target.client("sts")
-                try:
-                    self._account = str(sts.get_caller_identity()["Account"])
-                except AWS_FAILURES as exc:
-                    raise AwsError(
-                        f"cannot tell the account (GetCallerIdentity): {describe(exc)}"
-                    ) from exc
-            return self._account
+        return account_of(self.target)
 
     def _credentials(self) -> Any:
         """The session's credentials, assuming the role now if it has not been yet."""

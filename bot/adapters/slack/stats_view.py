@@ -98,6 +98,8 @@ def fields(report: StatsReport) -> list[str]:
         spend += (
             f" · {status.share:.0%} of {money(status.budget.amount_usd)} {status.budget.period}"
         )
+    if report.spend_by:
+        spend += "\n" + " · ".join(f"{escape(name)} {money(usd)}" for name, usd in report.spend_by)
     guard = "no guardrail traffic"
     if report.guardrail_checks:
         rate = report.guardrail_interventions / report.guardrail_checks
@@ -128,6 +130,8 @@ def stats_blocks(
     title = f"GenAI usage, {report.label}" + (
         f": {report.model_filter}" if report.model_filter else ""
     )
+    if report.place_filter:
+        title += f" ({report.place_filter})"
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": clip(title, 150)}},
         {"type": "section", "fields": [{"type": "mrkdwn", "text": f} for f in fields(report)]},
@@ -144,6 +148,11 @@ def stats_blocks(
                 "`/genai-stats` without one to see every model."
             ),
         ]
+    if report.unread:
+        lines = "\n".join(f"• {escape(line)}" for line in report.unread)
+        blocks.append(
+            _section(f":warning: *Not read* (the figures above leave these out)\n{lines}")
+        )
     if chart_file:
         blocks.append(
             {

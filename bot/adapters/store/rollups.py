@@ -1,6 +1,8 @@
 """Hourly usage roll-ups in the state store, applied idempotently.
 
-Each hour is one document (kind ``usage_hour``, key ``YYYY-MM-DDTHH`` in UTC). A batch of
+Each hour is one document per account and region (kind ``usage_hour``, key
+``YYYY-MM-DDTHH/ACCOUNT/REGION`` in UTC; hours written before roll-ups were labelled keep the
+plain ``YYYY-MM-DDTHH``). A batch of
 deltas carries an id; an hour remembers the ids it applied recently, so re-applying a batch
 after a crash or a redelivery changes nothing. Writes are conditional on the version and
 retried on conflict, so two writers never lose each other's counts.
@@ -20,8 +22,10 @@ REMEMBERED_BATCHES = 500
 ATTEMPTS = 20
 
 
-def hour_key(hour: datetime) -> str:
-    return hour.astimezone(UTC).strftime("%Y-%m-%dT%H")
+def hour_key(hour: datetime, account: str = "", region: str = "") -> str:
+    """The document key of one hour's roll-up in one account and region."""
+    key = hour.astimezone(UTC).strftime("%Y-%m-%dT%H")
+    return f"{key}/{account}/{region}" if account or region else key
 
 
 def deltas_to_json(deltas: dict[str, Rollup]) -> dict[str, Any]:

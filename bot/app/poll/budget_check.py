@@ -1,16 +1,16 @@
 """Budgets as a poll check: read new invocation logs, then judge every budget.
 
-Each cycle: (1) read the invocation logs written since the cursor into the hourly roll-ups
-(on first start, from the start of the longest budget period, bounded by a setting); (2) load
-the roll-ups of the longest period; (3) evaluate thresholds, forecasts and burn rates, plus
-one alert per model that cannot be priced. Without invocation logging it judges an estimate
-from CloudWatch token metrics instead, and says so in every alert.
+Each cycle: (1) read the invocation logs each target region wrote since its cursor into the
+hourly roll-ups (on first start, from the start of the longest budget period, bounded by a
+setting); (2) load the roll-ups of the longest period, every target's; (3) evaluate
+thresholds, forecasts and burn rates, plus one alert per model that cannot be priced. A
+target without invocation logging counts with an estimate from its CloudWatch token metrics
+instead, and every alert then says so. A target that cannot be read is named in the report.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
@@ -18,21 +18,17 @@ from alarms import budgets
 from alarms.budgets import BUDGET_RULES, Budget, BudgetContext, period_bounds, period_key
 from alarms.model import AlertState, Evaluation, Severity
 from alarms.pricing import TokenCounts
-from alarms.rollup import Rollup, compacted, hour_of, within
-from bot.adapters.aws.errors import AwsError
-from bot.adapters.aws.invocation_logs import LoggingStatus
+from alarms.rollup import Rollup, hour_of, within
 from bot.adapters.prices import Pricer
 from bot.adapters.store import Conflict
 from bot.adapters.store.alerts import AlertStore
-from bot.adapters.store.rollups import RollupStore
 from bot.app.poll.report import CycleReport
-from bot.app.spend.ingest import IngestReport, UsageIngest
 from bot.app.spend.summary import ESTIMATE
+from bot.app.spend.targets import UsageTarget
+from bot.app.spend.usage_hours import TargetUsage
 
-log = logging.getLogger(__name__)
 UNPRICED = "unpriced_model"
 UNPRICED_WINDOW = timedelta(hours=24)
-RECHECK_LOGGING = timedelta(hours=1)
 HOURLY_FOR = timedelta(hours=48)  # older roll-ups are merged per day to keep memory small
 
 
@@ -42,6 +38,7 @@ class BudgetConfig:
     zone: tzinfo
     backfill_max: timedelta
     pull: bool = True  # False when a subscription filter pushes the logs (usage_source=push)
+    parallel: int = 4  # target regions read at once
 
 
 class BudgetCheck:
@@ -54,32 +51,13 @@ class BudgetCheck:
         config: BudgetConfig,
         alerts: AlertStore,
         pricer: Pricer,
-        status: Callable[[], LoggingStatus],
-        ingest: Callable[[str], UsageIngest],
-        estimate: Callable[[datetime, datetime], list[Rollup]],
+        targets: Sequence[UsageTarget],
     ) -> None:
         self.config = config
         self.alerts = alerts
         self.pricer = pricer
-        self.rollups = RollupStore(alerts.store)
-        self._status_of = status
-        self._ingest_for = ingest
-        self._estimate = estimate
-        self._status: tuple[LoggingStatus, datetime] | None = None
-        self.last_ingest: IngestReport | None = None
-
-    def logging(self, now: datetime) -> LoggingStatus:
-        """Where invocation logs are; asked again hourly while logging is off."""
-        if self._status is None or (
-            not self._status[0].on and now - self._status[1] >= RECHECK_LOGGING
-        ):
-            status = self._status_of()
-            if status.unknown:  # could not ask: not "off"; the poll names it, the next asks
-                raise AwsError(status.detail)
-            self._status = (status, now)
-            if not self._status[0].on:
-                log.warning("invocation logging is off", extra={"detail": self._status[0].detail})
-        return self._status[0]
+        self.usage = TargetUsage(alerts.store, targets, pull=config.pull, parallel=config.parallel)
+        self._estimated = False
 
     def earliest_start(self, now: datetime) -> datetime:
         """Start of the longest budget period in force, and at least the last day (what
@@ -88,41 +66,30 @@ class BudgetCheck:
         start = min([*starts, hour_of(now) - timedelta(hours=24)])
         return max(start, now - self.config.backfill_max)
 
-    def hours(self, now: datetime) -> tuple[list[Rollup], bool]:
-        """The roll-ups budgets need (reading new logs first); True when estimated."""
+    def hours(self, now: datetime, report: CycleReport | None = None) -> tuple[list[Rollup], bool]:
+        """The roll-ups budgets need (reading new logs first); True when all are estimated."""
         start = self.earliest_start(now)
-        status = self.logging(now)
-        if not status.on or status.log_group is None:
-            if not self.config.budgets:
-                return [], True
-            return self._estimate(start, now), True
-        if self.config.pull:
-            self._pull(status.log_group, start, now)
-        lookback = min(hour_of(start), hour_of(now) - UNPRICED_WINDOW)
         windows = [b.window for b in self.config.budgets if b.forecast] + [HOURLY_FOR]
-        hourly_since = hour_of(now) - max(windows) - timedelta(hours=1)
-        found = self.rollups.iter_hours(lookback, now + timedelta(hours=1))
-        return compacted(found, hourly_since), False
-
-    def _pull(self, log_group: str, start: datetime, now: datetime) -> None:
-        ingest = self._ingest_for(log_group)
-        self.last_ingest = ingest.run(start, now)
-        if self.last_ingest.stopped:
-            log.info("usage read stopped early", extra={"reason": self.last_ingest.stopped})
-        if self.last_ingest.malformed:
-            log.warning(
-                "malformed invocation-log records skipped",
-                extra={"count": self.last_ingest.malformed},
-            )
+        usage = self.usage.hours(
+            start,
+            now,
+            load_from=min(hour_of(start), hour_of(now) - UNPRICED_WINDOW),
+            hourly_since=hour_of(now) - max(windows) - timedelta(hours=1),
+            estimate=bool(self.config.budgets),
+        )
+        if report is not None:
+            report.failures += [f"{self.name}: {line}" for line in usage.failures]
+        self._estimated = usage.estimated
+        return usage.rollups, not usage.logged
 
     def evaluate(self, now: datetime, report: CycleReport) -> list[Evaluation]:
-        hours, estimated = self.hours(now)
+        hours, unlogged = self.hours(now, report)
         self._retire_past_periods(now)
         active = [a for a in self.alerts.active() if a.rule in (*BUDGET_RULES, UNPRICED)]
         firing = frozenset(a.fingerprint for a in active if a.rule in BUDGET_RULES)
-        usable = [b for b in self.config.budgets if not estimated or not (b.principal or b.tag)]
+        usable = [b for b in self.config.budgets if not unlogged or not (b.principal or b.tag)]
         found = budgets.evaluate(usable, BudgetContext(now, self.config.zone, hours, firing))
-        if estimated:
+        if self._estimated:
             found = [_mark_estimate(e) for e in found]
         return found + self._unpriced(
             hours, now, {a.labels.get("model", "") for a in active if a.rule == UNPRICED}

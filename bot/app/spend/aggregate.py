@@ -6,11 +6,16 @@ reused by the next). Each sum is then priced once and added to its hour's roll-u
 hour and caller's name are worked out once per group. For a model
 priced per token this equals pricing every record (Decimal arithmetic is exact and the price
 is linear); a model whose price is tiered per request is priced record by record.
+
+Each sum belongs to the account and region the record names (``accountId``, ``region``),
+else to those of the target the records were read from (``place``), so pushed batches and
+shared log groups are labelled by where each call was made.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -26,7 +31,10 @@ from bot.adapters.prices import Pricer
 from bot.adapters.store.rollups import hour_key
 
 log = logging.getLogger("bot.app.spend.ingest")
-Group = tuple[float, str, str, tuple[tuple[str, str], ...]]  # hour, model, role, chosen tags
+ACCOUNT = re.compile(r"\d{12}\Z")
+REGION = re.compile(r"[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}\Z")
+# UTC hour, model, role, chosen tags, account and region as logged
+Group = tuple[float, str, str, tuple[tuple[str, str], ...], str, str]
 ASSUMED = ":assumed-role/"
 CALLS, ERRORS, INPUT, OUTPUT, READ, WRITE, TIERED_USD = range(7)  # then hour and caller
 
@@ -49,7 +57,9 @@ class Aggregator:
     pricer: Pricer
     tag_keys: frozenset[str]
     report: IngestReport
+    place: tuple[str, str] = ("", "")  # (account, region) of records that do not say
     _tiered: dict[tuple[str, date], bool] = field(default_factory=dict)
+    _places: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
 
     def add_events(self, events: Iterable[LogEvent], deltas: dict[str, Rollup]) -> None:
         """Add every usable event; one that is not is counted, logged by id and skipped."""
@@ -67,7 +77,7 @@ class Aggregator:
                 if tags:
                     tags = tuple([kv for kv in tags if kv[0] in keys])
                 hour = got.time.timestamp() // 3600  # the UTC hour, whatever the offset
-                group = (hour, got.model_id, role, tags)
+                group = (hour, got.model_id, role, tags, got.account, got.region)
                 sums = groups.get(group)
                 if sums is None:  # a time at the edge of the calendar fails here
                     sums = groups[group] = self._new_group(got)
@@ -88,9 +98,10 @@ class Aggregator:
                 self._skip(event, str(exc), "skipped a malformed invocation-log record")
             except Exception as exc:
                 self._skip(event, type(exc).__name__, "skipped an unreadable invocation-log record")
-        for (_, model_id, _, tags), sums in groups.items():
+        for (_, model_id, _, tags, account, region), sums in groups.items():
             try:
-                self._add_group(model_id, list(tags), sums, deltas)
+                place = self._place(account, region)
+                self._add_group(model_id, list(tags), sums, deltas, place)
             except Exception as exc:  # a pricing bug: the other groups still count
                 self.report.malformed += sums[CALLS]
                 log.warning(
@@ -111,7 +122,12 @@ class Aggregator:
         log.warning(message, extra={"event_id": event.event_id, "reason": reason})
 
     def _add_group(
-        self, model_id: str, tags: list[tuple[str, str]], sums: list[Any], deltas: dict[str, Rollup]
+        self,
+        model_id: str,
+        tags: list[tuple[str, str]],
+        sums: list[Any],
+        deltas: dict[str, Rollup],
+        place: tuple[str, str],
     ) -> None:
         """Price one group's sums (once, unless tiered) and add them to its hour's roll-up."""
         calls, errors, inp, out, read, write, usd, hour, principal = sums
@@ -133,10 +149,11 @@ class Aggregator:
             calls if unpriced else 0,
             inp + out + read + write if unpriced else 0,
         )
-        key = hour_key(hour)
+        account, region = place
+        key = hour_key(hour, account, region)
         rollup = deltas.get(key)
         if rollup is None:
-            rollup = deltas[key] = Rollup(hour=hour)
+            rollup = deltas[key] = Rollup(hour=hour, account=account, region=region)
         rollup.add_tally(model, principal, tags, tally)
         self.report.records += calls
 
@@ -154,3 +171,16 @@ class Aggregator:
         if tiered is None:
             tiered = self._tiered[key] = self.pricer.quote(model_id, hour).exact_ref is not None
         return tiered
+
+    def _place(self, account: str, region: str) -> tuple[str, str]:
+        """The record's account and region when they are well formed, else the target's
+        (checked once per pair seen: a poll holds few)."""
+        place = self._places.get((account, region))
+        if place is None:
+            if len(self._places) > 1_000:
+                self._places.clear()
+            place = self._places[(account, region)] = (
+                account if ACCOUNT.match(account) else self.place[0],
+                region if REGION.match(region) else self.place[1],
+            )
+        return place

@@ -3,12 +3,14 @@
 CloudWatch Logs delivers records late (minutes, sometimes more), so a poll reads again the
 last ``overlap`` before where the previous one stopped, and remembers the event ids it read
 in that window (``SeenEvents``) to count each record once. The cursor (kind
-``usage_cursor``, one per log group) holds where reading stopped (``ts``). Each page is
-committed in two steps: the cursor with the page's aggregated deltas and the page's
-remembered ids, in one atomic write conditional on the cursor's version (the commit point);
-then the deltas are applied to the hourly roll-ups and cleared from the cursor. A crash
-between the two re-applies the deltas on the next run, and roll-ups ignore a batch they
-already hold. A second poller racing on the same cursor loses the conditional write and stops.
+``usage_cursor``, one per log group of each target region: the key is the group, prefixed by
+the target region's name when the bot watches several) holds where reading stopped (``ts``).
+Each page is committed in two steps: the cursor with the page's aggregated deltas and the
+page's remembered ids, in one atomic write conditional on the cursor's version (the commit
+point); then the deltas are applied to the hourly roll-ups and cleared from the cursor. A
+crash between the two re-applies the deltas on the next run, and roll-ups ignore a batch
+they already hold. A second poller racing on the same cursor loses the conditional write and
+stops.
 """
 
 from __future__ import annotations
@@ -40,8 +42,15 @@ class UsageIngest:
         pricer: Pricer,
         tag_keys: Iterable[str],
         overlap: timedelta = DEFAULT_OVERLAP,
+        *,
+        target: str = "",
+        place: tuple[str, str] = ("", ""),
     ) -> None:
+        """``target`` names the target region in the cursor's key ("" for a bot with no
+        targets); ``place`` is its (account, region), for records that do not say theirs."""
         self.store = store
+        self.target = target
+        self.place = place
         self.reader = reader
         self.rollups = RollupStore(store)
         self.seen = SeenEvents(store)
@@ -51,7 +60,8 @@ class UsageIngest:
 
     @property
     def key(self) -> str:
-        return self.reader.log_group
+        group = self.reader.log_group
+        return f"{self.target}|{group}" if self.target else group
 
     def cursor(self) -> dict[str, Any] | None:
         record = self.store.get(CURSOR, self.key)
@@ -78,7 +88,7 @@ class UsageIngest:
         start = max(body["ts"] - self.overlap_ms, body.get("floor", 0))
         window = self.seen.window(self.key, start)
         reread_until = body["ts"]  # later events were never counted: no need to look up
-        aggregator = Aggregator(self.pricer, self.tag_keys, report)
+        aggregator = Aggregator(self.pricer, self.tag_keys, report, self.place)
         for page in self.reader.pages(start, end_ms):
             report.pages += 1
             fresh = _fresh(page, window, legacy, reread_until, self.overlap_ms)

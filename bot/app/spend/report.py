@@ -1,28 +1,28 @@
 """Spend for people: the report ``/genai-stats`` and the demo show, from logs or an estimate.
 
-``spend_report`` picks the source: the roll-ups when invocation logging is on, else an
-estimate from CloudWatch token metrics (and says so). ``spend_lines`` renders it as a
-fixed-width table for Slack code blocks and terminals.
+``spend_report`` picks the source per target region: the roll-ups when invocation logging
+is on, else an estimate from CloudWatch token metrics (and says so); it can show one account
+or region and split the spend by account or region. ``spend_lines`` renders it as a
+fixed-width table for Slack code blocks and terminals, with a line per target that failed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from alarms.names import short_model
 from alarms.reports import BudgetStatus
-from alarms.rollup import Rollup, Tally
+from alarms.rollup import Tally
 from bot.adapters.aws.invocation_logs import OFF_HINT, LoggingStatus
 from bot.adapters.store import StateStore
-from bot.app.spend.summary import ESTIMATE, UsageSummary, budget_status, summarize
-from bot.app.spend.summary import usage_summary as from_rollups
+from bot.app.spend.gather import EVERYWHERE, GroupBy, Where, gather, grouped
+from bot.app.spend.summary import LOGS, UsageSummary, budget_status, summarize
+from bot.app.spend.targets import UsageTarget
 from bot.config.settings import Settings
-
-Estimator = Callable[[datetime, datetime], list[Rollup]]
 
 
 @dataclass(frozen=True)
@@ -30,29 +30,33 @@ class SpendReport:
     summary: UsageSummary
     budgets: list[BudgetStatus]
     logging: LoggingStatus
+    failures: list[str] = field(default_factory=list)  # one line per target not read
+    by: list[tuple[str, Tally]] = field(default_factory=list)  # spend per account or region
+    where: Where = EVERYWHERE
 
     @property
     def estimated(self) -> bool:
-        return self.summary.source == ESTIMATE
+        return self.summary.source != LOGS
 
 
 def spend_report(
     settings: Settings,
     store: StateStore,
-    logging: LoggingStatus,
-    estimate: Estimator,
+    targets: Sequence[UsageTarget],
     start: datetime,
     end: datetime,
+    where: Where = EVERYWHERE,
+    by: GroupBy | None = None,
 ) -> SpendReport:
     """Spend over [start, end) and each budget's period-to-date share at ``end``."""
-    if logging.on:
-        summary = from_rollups(store, start, end)
+    got = gather(store, targets, start, end, where, settings.aws.max_parallel_targets)
+    summary = summarize(got.rollups, start, end, source=got.source)
+    status = []
+    if got.logging.on:
         zone = ZoneInfo(settings.cost.timezone)
         status = budget_status(store, settings.cost.all_budgets, end, zone)
-    else:
-        summary = summarize(estimate(start, end), start, end, source=ESTIMATE)
-        status = []
-    return SpendReport(summary, status, logging)
+    split = grouped(got.rollups, by) if by else []
+    return SpendReport(summary, status, got.logging, got.failures, split, where)
 
 
 def tokens(n: int) -> str:
@@ -83,6 +87,10 @@ def spend_lines(report: SpendReport, width: int = 34) -> list[str]:
     lines.append(
         f"{'total':<{width}} {total.calls:>7,} {'':>7} {'':>7} {'':>7} {money(total.usd):>10}"
     )
+    for name, tally in report.by:
+        lines.append(
+            f"{name:<{width}} {tally.calls:>7,} {'':>7} {'':>7} {'':>7} {money(tally.usd):>10}"
+        )
     for model in summary.unpriced:
         lines.append(f"(unpriced) {model}: add a [price_overrides] entry")
     for status in report.budgets:
@@ -91,6 +99,9 @@ def spend_lines(report: SpendReport, width: int = 34) -> list[str]:
             f"{money(status.budget.amount_usd)} ({status.share:.0%})"
         )
     lines.append(f"source: {summary.source}")
+    if report.where.text:
+        lines.append(f"only: {report.where.text}")
+    lines += [f"not read: {failure}" for failure in report.failures]
     if not report.logging.on:
         lines.append(report.logging.detail or OFF_HINT)
     return lines

@@ -72,6 +72,7 @@ def budget_status(
         hours = RollupStore(store).hours(hour_of(start), now)
         spent = Tally()
         for rollup in hours:
-            spent.merge(budget.spend(rollup))
+            if budget.covers(rollup):
+                spent.merge(budget.spend(rollup))
         found.append(BudgetStatus(budget, start, spent.usd))
     return found

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,7 +19,7 @@ from alarms.model import Alert, AlertState, SeriesKey
 from alarms.pricing import plain_model_id, strip_geo
 from alarms.reports import ModelStats, StatsReport
 from alarms.rollup import Rollup
-from bot.adapters.aws.cloudwatch import BEDROCK, CloudWatchReader
+from bot.adapters.aws.cloudwatch import CloudWatchReader
 from bot.adapters.aws.discovery import GUARDRAILS, Discovery
 from bot.adapters.aws.errors import AwsError
 from bot.adapters.store import StateStore
@@ -26,19 +27,15 @@ from bot.adapters.store.alerts import AlertStore
 from bot.adapters.store.rollups import RollupStore
 from bot.app.feedback.stats import feedback_and_reasons
 from bot.app.poll.history import PollHistory
+from bot.app.spend.gather import Where, gather, grouped
 from bot.app.spend.summary import ESTIMATE, LOGS, budget_status, summarize
+from bot.app.spend.targets import UsageTarget
+from bot.app.stats.metrics import metrics, previous
 from bot.app.stats.request import StatsRequest
+from bot.app.stats.targets import target_metrics
 from bot.config.settings import Settings
 
 log = logging.getLogger(__name__)
-SUMS = {
-    "invocations": "Invocations",
-    "client_errors": "InvocationClientErrors",
-    "server_errors": "InvocationServerErrors",
-    "throttles": "InvocationThrottles",
-    "input_tokens": "InputTokenCount",
-    "output_tokens": "OutputTokenCount",
-}
 CHART_PERIODS = {"1h": 300, "24h": 3600, "7d": 6 * 3600, "30d": 86400}
 
 
@@ -52,6 +49,13 @@ class Sources:
     discovery: Discovery  # shared with nothing else; cached for its TTL
     status: Any  # () -> LoggingStatus
     estimate: Any  # (start, end) -> list[Rollup]
+    usage: Sequence[UsageTarget] = ()  # every target region (with [[aws.targets]])
+    parallel: int = 4
+
+    @property
+    def per_target(self) -> bool:
+        """Whether the bot watches target regions of its own (not boto3's one region)."""
+        return any(not t.default for t in self.usage)
 
 
 def collect(sources: Sources, request: StatsRequest, now: datetime) -> StatsReport:
@@ -60,10 +64,22 @@ def collect(sources: Sources, request: StatsRequest, now: datetime) -> StatsRepo
     reader = sources.reader
     end = now.replace(second=0, microsecond=0)
     start = end - request.length
-    models = [m for m in reader.discover_models() if request.matches(m)]
-    stats = {model: ModelStats(model) for model in models}
     period = CHART_PERIODS[request.window]
-    _metrics(reader, stats, start, end, period, settings.polling.latency_statistic, request.length)
+    statistic = settings.polling.latency_statistic
+    place_filter = Where(request.account, request.region).text or None
+    if request.account and sources.per_target:  # a target's name: its account id, if known
+        named = Where(request.account, request.region).named(sources.usage)
+        request = replace(request, account=named.account)
+    if sources.per_target:
+        read = target_metrics(
+            sources.usage, request, (start, end, period), statistic, sources.parallel
+        )
+        stats, previous_calls, unread = read.stats, read.previous, read.failures
+    else:
+        models = [m for m in reader.discover_models() if request.matches(m)]
+        stats = {model: ModelStats(model) for model in models}
+        metrics(reader, stats, start, end, period, statistic, request.length)
+        previous_calls, unread = previous(reader, models, start, request.length), []
     report = StatsReport(
         label=request.label,
         start=start,
@@ -71,8 +87,10 @@ def collect(sources: Sources, request: StatsRequest, now: datetime) -> StatsRepo
         statistic=settings.polling.latency_statistic,
         models=sorted(stats.values(), key=lambda m: -m.invocations),
         model_filter=request.model,
+        place_filter=place_filter,
+        unread=unread,
     )
-    report.previous_invocations = _previous(reader, models, start, request.length)
+    report.previous_invocations = previous_calls
     _costs(sources, report, stats, start, end, request)
     _feedback(reader, settings, stats, start, end)
     _guardrails(reader, sources.discovery, report, start, end, now, request)
@@ -80,56 +98,6 @@ def collect(sources: Sources, request: StatsRequest, now: datetime) -> StatsRepo
     last = PollHistory(sources.store).last()
     report.polling = last.describe() if last else None
     return report
-
-
-def _key(model: str, metric: str, stat: str) -> SeriesKey:
-    return SeriesKey(namespace=BEDROCK, metric=metric, dimensions=(("ModelId", model),), stat=stat)
-
-
-def _metrics(
-    reader: CloudWatchReader,
-    stats: dict[str, ModelStats],
-    start: datetime,
-    end: datetime,
-    period: int,
-    statistic: str,
-    window: timedelta,
-) -> None:
-    if not stats:
-        return
-    series_keys = {
-        (model, field): _key(model, metric, "Sum")
-        for model in stats
-        for field, metric in SUMS.items()
-    }
-    series_keys |= {(m, "latency_series"): _key(m, "InvocationLatency", statistic) for m in stats}
-    data = reader.fetch(list(series_keys.values()), start, end, period)
-    whole = {m: _key(m, "InvocationLatency", statistic) for m in stats}
-    overall = reader.fetch(list(whole.values()), start, end, int(window.total_seconds()))
-    for (model, field), key in series_keys.items():
-        points = data[key].points
-        if field == "latency_series":
-            stats[model].latency_series = [(p.timestamp, p.value) for p in points]
-        else:
-            total = sum(p.value for p in points)
-            if field in ("client_errors", "server_errors"):
-                stats[model].errors += total
-            else:
-                setattr(stats[model], field, total)
-    for model, key in whole.items():
-        points = overall[key].points
-        stats[model].latency_ms = points[-1].value if points else None
-
-
-def _previous(
-    reader: CloudWatchReader, models: list[str], start: datetime, window: timedelta
-) -> float | None:
-    if not models:
-        return None
-    keys = [_key(model, "Invocations", "Sum") for model in models]
-    data = reader.fetch(keys, start - window, start, int(window.total_seconds()))
-    points = [p.value for key in keys for p in data[key].points]
-    return sum(points) if points else None
 
 
 def _costs(
@@ -140,6 +108,13 @@ def _costs(
     end: datetime,
     request: StatsRequest,
 ) -> None:
+    if sources.per_target:
+        got = gather(sources.store, sources.usage, start, end, _where(request), sources.parallel)
+        report.unread += [line for line in got.failures if line not in report.unread]
+        if request.by:
+            report.spend_by = [(name, t.usd) for name, t in grouped(got.rollups, request.by)]
+        _spread(sources, report, stats, got.rollups, got.source, start, end, request)
+        return
     status = sources.status()
     if status.on:
         rollups: list[Rollup] = RollupStore(sources.store).hours(start, end)
@@ -152,6 +127,24 @@ def _costs(
             report.cost_source = "cost: invocation logging off, and the estimate failed"
             return
         source = f"{ESTIMATE}; invocation logging off"
+    _spread(sources, report, stats, rollups, source, start, end, request)
+
+
+def _where(request: StatsRequest) -> Where:
+    return Where(request.account, request.region)
+
+
+def _spread(
+    sources: Sources,
+    report: StatsReport,
+    stats: dict[str, ModelStats],
+    rollups: list[Rollup],
+    source: str,
+    start: datetime,
+    end: datetime,
+    request: StatsRequest,
+) -> None:
+    """Spend per model, its hourly series and the budgets, from ``rollups``."""
     summary = summarize(rollups, start, end, source=source)
     by_model = {model: tally for model, tally in summary.models if request.matches(model)}
     report.spend = sum((t.usd for t in by_model.values()), Decimal(0)) if by_model else None
@@ -164,7 +157,7 @@ def _costs(
     hourly: dict[str, dict[datetime, float]] = defaultdict(dict)
     for rollup in rollups:
         for name, tally in rollup.models.items():
-            hourly[name][rollup.hour] = float(tally.usd)
+            hourly[name][rollup.hour] = hourly[name].get(rollup.hour, 0.0) + float(tally.usd)
     for model in stats.values():
         model.cost_series = sorted(hourly.get(_plain(model.model), {}).items())
     settings = sources.settings
@@ -247,6 +240,11 @@ def _alerts(
     store: StateStore, report: StatsReport, stats: dict[str, ModelStats], request: StatsRequest
 ) -> None:
     for alert in AlertStore(store).all():
+        if any(
+            wanted is not None and alert.labels.get(name, wanted) != wanted
+            for name, wanted in (("region", request.region), ("account", request.account))
+        ):
+            continue  # another account's or region's alert
         model = alert.labels.get("model", "")
         if alert.rule == "latency_spike" and model in stats and "metric" not in alert.labels:
             _window(stats[model], alert, report)

@@ -1,11 +1,13 @@
-"""Parsing ``/genai-stats [1h|24h|7d|30d] [model or alias] [public]``."""
+"""Parsing ``/genai-stats [1h|24h|7d|30d] [model or alias] [account=ID|NAME] [region=R]
+[by=account|region] [public]``."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
+from typing import Literal, cast
 
 WINDOWS = {
     "1h": timedelta(hours=1),
@@ -15,6 +17,9 @@ WINDOWS = {
 }
 LABELS = {"1h": "last hour", "24h": "last 24 h", "7d": "last 7 days", "30d": "last 30 days"}
 DEFAULT_WINDOW = "24h"
+PLACE_KEYS = ("account", "region", "by")
+GROUPS = ("account", "region")
+REGIONISH = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
 WINDOWISH = re.compile(r"^\d+(m|min|h|d|w|mo)$")
 
 
@@ -28,6 +33,9 @@ class StatsRequest:
     model: str | None = None  # an exact model id (from an alias) or a fragment to match
     public: bool = False
     help: bool = False
+    account: str | None = None  # an account id or a target's name
+    region: str | None = None
+    by: Literal["account", "region"] | None = None  # split spend by account or region
 
     @property
     def length(self) -> timedelta:
@@ -45,11 +53,15 @@ def parse(text: str, aliases: Mapping[str, str] | None = None) -> StatsRequest:
     """The request in ``text``; raises StatsUsageError naming the first word it cannot use."""
     aliases = {name.lower(): model for name, model in (aliases or {}).items()}
     window, model, public = None, None, False
+    places: dict[str, str] = {}
     for word in text.split():
         lowered = word.lower()
         if lowered in ("help", "-h", "--help", "?"):
             return StatsRequest(help=True)
-        if lowered in WINDOWS:
+        key, eq, value = lowered.partition("=")
+        if eq and key in PLACE_KEYS:
+            places[key] = _place(key, word.partition("=")[2] if key == "account" else value, word)
+        elif lowered in WINDOWS:
             if window is not None:
                 raise StatsUsageError(f"two time windows: `{window}` and `{word}`; give one")
             window = lowered
@@ -62,4 +74,21 @@ def parse(text: str, aliases: Mapping[str, str] | None = None) -> StatsRequest:
             model = aliases.get(lowered, word)
         else:
             raise StatsUsageError(f"unexpected `{word}`: give at most one model or alias")
-    return StatsRequest(window or DEFAULT_WINDOW, model, public)
+    found = StatsRequest(window or DEFAULT_WINDOW, model, public)
+    return replace(
+        found,
+        account=places.get("account"),
+        region=places.get("region"),
+        by=cast(Literal["account", "region"] | None, places.get("by")),
+    )
+
+
+def _place(key: str, value: str, word: str) -> str:
+    """The value of ``account=``, ``region=`` or ``by=``, checked."""
+    if key == "by" and value not in GROUPS:
+        raise StatsUsageError(f"`{word}`: group by `account` or `region`, e.g. `by=region`")
+    if key == "region" and not REGIONISH.match(value):
+        raise StatsUsageError(f"`{word}` names no AWS region; e.g. `region=us-west-2`")
+    if not value:
+        raise StatsUsageError(f"`{word}` needs a value, e.g. `account=prod`")
+    return value

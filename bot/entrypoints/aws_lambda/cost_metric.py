@@ -38,7 +38,7 @@ def publish_cost(
     end = hour_of(now - settle)  # hours before this one are complete
     published = []
     for rollup in RollupStore(store).hours(hour_of(now - lookback), end):
-        key = hour_key(rollup.hour)
+        key = hour_key(rollup.hour, rollup.account, rollup.region)
         try:
             store.put(KIND, key, {"at": now.isoformat()}, expected_version=0, expires_at=now + KEEP)
         except Conflict:

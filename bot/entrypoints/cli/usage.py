@@ -49,13 +49,17 @@ def cmd_setup_logging(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_spend(args: argparse.Namespace, settings: Settings) -> int:
     """Print spend per model over the last ``--hours`` from the state store."""
     from bot import bootstrap
+    from bot.app.spend.gather import Where
     from bot.app.spend.report import spend_lines
 
     clock = bootstrap.clock()
     end = clock.now()
     store = bootstrap.state(settings, clock)
+    where = Where(args.account, args.region)
     try:
-        report = bootstrap.spend_report(settings, store, end - timedelta(hours=args.hours), end)
+        report = bootstrap.spend_report(
+            settings, store, end - timedelta(hours=args.hours), end, where=where, by=args.by
+        )
     finally:
         store.close()
     print(f"GenAI spend, last {args.hours} h")
@@ -77,6 +81,11 @@ def usage_options(name: str, command: argparse.ArgumentParser) -> None:
         )
     if name == "spend":
         command.add_argument("--hours", type=int, default=24, help="window (default 24)")
+        command.add_argument("--account", help="only this account (id or target name)")
+        command.add_argument("--region", help="only this region, e.g. us-west-2")
+        command.add_argument(
+            "--by", choices=("account", "region"), help="also show spend per account or region"
+        )
 
 
 def usage_lines(settings: Settings, bedrock: Any = None) -> list[str]:
@@ -91,6 +100,8 @@ def usage_lines(settings: Settings, bedrock: Any = None) -> list[str]:
         f"  prices: genai-prices {genai_prices.__version__} (bundled table, no downloads); "
         f"{len(settings.cost.price_overrides)} override(s)\n"
     )
+    if settings.aws.targets:
+        return lines + target_logging_lines(settings)
     if bedrock is None:
         from bot import bootstrap
         from bot.adapters.aws.errors import AWS_FAILURES, describe
@@ -106,4 +117,24 @@ def usage_lines(settings: Settings, bedrock: Any = None) -> list[str]:
         lines.append(f"  [on ] invocation logs: {status.log_group} (from {status.source}){note}\n")
     else:
         lines.append(f"  [off] invocation logs: {status.detail}\n")
+    return lines
+
+
+def target_logging_lines(settings: Settings) -> list[str]:
+    """check-config: where each target region's invocation logs are, one line each."""
+    from bot.adapters.aws.invocation_logs import logging_status
+    from bot.adapters.aws.target_failure import target_failure
+    from bot.adapters.aws.targets import target_regions
+
+    lines = []
+    for where in target_regions(settings.aws.targets, settings.aws.invocation_log_group):
+        name = f"{where.label} {where.region}"
+        status = logging_status(where.client("bedrock"), where.log_group)
+        if status.on:
+            lines.append(f"  [on ] invocation logs ({name}): {status.log_group}\n")
+        elif status.unknown:
+            reason = target_failure(status.error) if status.error else status.detail
+            lines.append(f"  [err] invocation logs ({name}): {reason}\n")
+        else:
+            lines.append(f"  [off] invocation logs ({name}): spend estimated from metrics\n")
     return lines

@@ -17,8 +17,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "/genai-stats",
         "Bedrock usage per model: calls, latency, errors, tokens, cost, alerts",
-        "[1h|24h|7d|30d] [model or alias] [public]",
-        ("/genai-stats", "/genai-stats 7d sonnet", "/genai-stats 1h public"),
+        "[1h|24h|7d|30d] [model or alias] [account=ID] [region=R] [by=account|region] [public]",
+        (
+            "/genai-stats",
+            "/genai-stats 7d sonnet",
+            "/genai-stats 1h public",
+            "/genai-stats 24h region=us-west-2 by=account",
+        ),
     ),
     CommandSpec(
         "/genai-alerts",
