@@ -285,3 +285,33 @@ def test_schedule_and_subscription_are_wired(template: Any) -> None:
     assert subscription["Properties"]["DestinationArn"] == {"Fn::GetAtt": ["UsageFunction", "Arn"]}
     routes = [r for r in resources.values() if r["Type"] == "AWS::ApiGatewayV2::Api"]
     assert "/slack/events" in json.dumps(routes)
+
+
+def test_routes_and_mute_times_reach_every_function(
+    aws: str, template: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The poller routes alerts, the Slack function checks buttons per route and the digest
+    posts per route: all three read the same [[routes]] and [[time_intervals]]."""
+    routes = [
+        {"name": "search", "match": {"team": "search"}, "channel": "C0SEARCH1"},
+        {"name": "quiet", "match": {"severity": "warning"}, "mute_times": ["nights"]},
+    ]
+    intervals = [
+        {
+            "name": "nights",
+            "times": [{"start_time": "20:00", "end_time": "08:00"}],
+            "time_zone": "Europe/Berlin",
+        }
+    ]
+    stack = deploy(template, Routes=json.dumps(routes), TimeIntervals=json.dumps(intervals))
+    functions = ("SlackFunction", "PollerFunction", "UsageFunction")
+    for function in functions:
+        config = boto3.client("lambda").get_function_configuration(
+            FunctionName=stack["ids"][function]
+        )
+        with monkeypatch.context() as env:
+            for key, value in config["Environment"]["Variables"].items():
+                env.setenv(key, value)
+            settings = load_settings(None)
+        assert [r.name for r in settings.routing.routes] == ["search", "quiet"], function
+        assert [t.name for t in settings.routing.time_intervals] == ["nights"], function
