@@ -89,3 +89,6 @@ def configure(level: str = "INFO", log_format: str = "auto", stream: Any = None)
         logging.getLogger(name).setLevel(
             max(floor, logging.WARNING if name in ("urllib3", "apscheduler") else floor)
         )
+    # A refused AssumeRole is reported by the bot itself, one line naming the target; botocore
+    # would also log it with a traceback each time it retries the refresh.
+    logging.getLogger("botocore.credentials").setLevel(logging.ERROR)

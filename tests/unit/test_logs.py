@@ -52,3 +52,17 @@ def test_at_debug_the_chart_library_stays_quiet(stderr: io.StringIO) -> None:
     logging.getLogger("bot.poll").debug("our own debug line")
     lines = [json.loads(line)["logger"] for line in stderr.getvalue().splitlines()]
     assert lines == ["bot.poll"]
+
+
+def test_a_refused_role_is_one_line_of_ours_not_botocores_traceback(stderr: io.StringIO) -> None:
+    logs.configure("DEBUG", "json", stderr)
+    try:
+        raise RuntimeError("AccessDenied")
+    except RuntimeError:
+        logging.getLogger("botocore.credentials").warning(
+            "Refreshing temporary credentials failed during mandatory refresh period.",
+            exc_info=True,
+        )
+    logging.getLogger("bot.app.poll.target_checks").warning("target failed this cycle")
+    (line,) = stderr.getvalue().splitlines()
+    assert json.loads(line)["message"] == "target failed this cycle"
