@@ -100,19 +100,22 @@ def aws_region(session: boto3.session.Session | None = None) -> str:
 INTERACTIVE_READ_SECONDS = 20  # /genai-stats reads up to 30 days of series for a person
 
 
+def read_timeout(settings: Settings, interactive: bool = False) -> int | None:
+    """Seconds to wait for an AWS answer: the setting, at least 20 s for a person waiting."""
+    read = settings.polling.aws_read_timeout_seconds
+    return max(read or 0, INTERACTIVE_READ_SECONDS) if interactive else read
+
+
 def client(
     settings: Settings, service: str, region: str | None = None, *, interactive: bool = False
 ) -> Any:
     """A boto3 client whose timeouts and retries fit the poll interval (see clients.py);
     ``interactive`` clients (Slack commands) wait longer for large reads."""
-    read = settings.polling.aws_read_timeout_seconds
-    if interactive:
-        read = max(read or 0, INTERACTIVE_READ_SECONDS)
     return aws_client(
         service,
         region=region,
         interval_seconds=settings.polling.interval_seconds,
-        read_timeout=read,
+        read_timeout=read_timeout(settings, interactive),
     )
 
 
@@ -216,7 +219,7 @@ def poller(
     checks: list[Check] = [
         *metric_checks,
         FeedbackCheck(settings.active_rules, reader, settings.feedback.namespace),
-        budget_check(settings, alerts, reader, logs=logs, bedrock=bedrock),
+        budget_check(settings, alerts, reader, logs=logs, bedrock=bedrock, targets=targets),
         spend_rules_check(settings, alerts, bedrock=bedrock),
     ]
     return Poller(
@@ -234,12 +237,15 @@ def watched_regions(settings: Settings) -> list[TargetRegion]:
     return target_regions(settings.aws.targets, settings.aws.invocation_log_group)
 
 
-def target_client(settings: Settings, target: TargetRegion, service: str) -> Any:
-    """A client of ``target``'s region and account, with the poll's timeouts."""
+def target_client(
+    settings: Settings, target: TargetRegion, service: str, *, interactive: bool = False
+) -> Any:
+    """A client of ``target``'s region and account, with the poll's timeouts (longer for a
+    person waiting, as ``client``)."""
     return target.client(
         service,
         interval_seconds=settings.polling.interval_seconds,
-        read_timeout=settings.polling.aws_read_timeout_seconds,
+        read_timeout=read_timeout(settings, interactive),
     )
 
 
@@ -348,9 +354,11 @@ def budget_check(
     *,
     logs: Any = None,
     bedrock: Any = None,
+    targets: list[TargetRegion] | None = None,
 ) -> BudgetCheck:
     """Usage reading (every target region) and budget alerts; AWS clients are made here, no
-    call is made yet. ``logs``/``bedrock``/``reader`` serve a bot with no targets."""
+    call is made yet. ``logs``/``bedrock``/``reader`` serve a bot with no targets;
+    ``targets`` are the poll's target regions (their sessions are shared)."""
     prices = pricer(settings, bedrock)
     config = BudgetConfig(
         budgets=settings.cost.all_budgets,
@@ -359,8 +367,10 @@ def budget_check(
         pull=settings.aws.usage_source == "pull",
         parallel=settings.aws.max_parallel_targets,
     )
-    targets = usage_targets(settings, alerts.store, reader=reader, logs=logs, bedrock=bedrock)
-    return BudgetCheck(config, alerts, prices, targets)
+    sources = usage_targets(
+        settings, alerts.store, reader=reader, logs=logs, bedrock=bedrock, targets=targets
+    )
+    return BudgetCheck(config, alerts, prices, sources)
 
 
 def usage_targets(
@@ -371,10 +381,12 @@ def usage_targets(
     logs: Any = None,
     bedrock: Any = None,
     interactive: bool = False,
+    targets: list[TargetRegion] | None = None,
 ) -> list[UsageTarget]:
-    """Each target region's invocation logs, logging status, estimate and prices."""
+    """Each target region's invocation logs, logging status, estimate and prices;
+    ``targets`` shares the poll's sessions (one AssumeRole per target region, not two)."""
     found = []
-    for where in target_regions(settings.aws.targets, settings.aws.invocation_log_group):
+    for where in watched_regions(settings) if targets is None else targets:
         if where.default:
             logs = logs or client(settings, "logs", interactive=interactive)
             bedrock = bedrock or client(settings, "bedrock", interactive=interactive)
@@ -383,13 +395,8 @@ def usage_targets(
             )
             found.append(usage_target(settings, store, where, logs, bedrock, reader))
             continue
-        timeout = settings.polling.aws_read_timeout_seconds
-        if interactive:
-            timeout = max(timeout or 0, INTERACTIVE_READ_SECONDS)
         own = {
-            name: where.client(
-                name, interval_seconds=settings.polling.interval_seconds, read_timeout=timeout
-            )
+            name: target_client(settings, where, name, interactive=interactive)
             for name in ("logs", "bedrock", "cloudwatch")
         }
         found.append(
