@@ -7,8 +7,8 @@ declares only the fields spend reads. msgspec parses every byte (a record that i
 fails) but skips undeclared fields, the bodies among them, in C without building a Python
 object for them, and checks the declared ones while it reads:
 
-* identifiers (``modelId``, ``requestId``, ``timestamp``) are non-empty strings,
-  ``schemaType`` (when present) is ``ModelInvocationLog``;
+* identifiers (``modelId``, ``requestId``) are non-empty strings, ``timestamp`` an RFC 3339
+  time with a zone (parsed in C), ``schemaType`` (when present) is ``ModelInvocationLog``;
 * the four token counts are integers from 0 to ``MAX_TOKENS`` (no float, bool or string);
 * ``identity``, ``input`` and ``output`` are objects, ``requestMetadata`` an object of
   strings, ``errorCode`` a string or null.
@@ -19,10 +19,13 @@ raises ``RecursionError`` at its depth limit (about 1,000 levels, as ``json.load
 crash.
 
 Whenever msgspec refuses a record (a type, a bound, a syntax or depth error, a lone
-surrogate that cannot be UTF-8) or its timestamp does not parse, the record is decoded whole
-by ``alarms.usage.decode`` and checked by ``alarms.usage.checked``, with their protections:
-that path decides, and its error names the problem. So the fast path only ever answers for
-records that the whole reader would accept with the same fields.
+surrogate that cannot be UTF-8, a timestamp in another ISO 8601 form), the record is decoded
+whole by ``alarms.usage.decode`` and checked by ``alarms.usage.checked``, with their
+protections: that path decides, and its error names the problem. So the fast path only ever
+answers for records that the whole reader would accept with the same fields.
+
+The ingest loop reads ``LoggedCall`` itself (``read_call``): a record the whole reader had to
+decide is turned back into one (``call_of``), so there is one shape to sum.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from alarms.usage import MAX_TOKENS, Checked, MalformedRecord, checked, decode, moment_of
+from alarms.usage import MAX_TOKENS, Checked, MalformedRecord, Stamp, checked, decode
 
 Count = Annotated[int, msgspec.Meta(ge=0, le=MAX_TOKENS)]
 Name = Annotated[str, msgspec.Meta(min_length=1)]
@@ -61,7 +64,7 @@ class Answer(msgspec.Struct, gc=False):
 class LoggedCall(msgspec.Struct, gc=False):
     """What spend reads of one invocation-log record; every other field is skipped."""
 
-    timestamp: Name
+    timestamp: Stamp
     requestId: Name
     modelId: Name
     schemaType: Literal["ModelInvocationLog"] = "ModelInvocationLog"
@@ -100,14 +103,13 @@ def fast_fields(message: str) -> Checked | None:
     """The checked fields read without building the bodies; None when msgspec refuses the
     record (then only the whole reader can say what is wrong with it)."""
     try:
-        call = DECODER.decode(message)
-        moment = moment_of(call.timestamp)
+        call: LoggedCall = DECODER.decode(message)
     except REFUSED:
         return None
     inp = call.input
     return MAKE(
         (
-            moment,
+            call.timestamp,
             call.requestId,
             call.modelId,
             call.identity.arn,
@@ -123,4 +125,38 @@ def fast_fields(message: str) -> Checked | None:
     )
 
 
-__all__ = ["LoggedCall", "MalformedRecord", "fast_fields", "read_fields", "whole_fields"]
+def read_call(message: str) -> LoggedCall:
+    """The record as a LoggedCall, fast when msgspec takes it, else decided by the whole
+    reader; raises MalformedRecord (OutOfBounds) saying why."""
+    try:
+        return DECODER.decode(message)
+    except REFUSED:
+        return call_of(whole_fields(message))
+
+
+def call_of(got: Checked) -> LoggedCall:
+    """The LoggedCall holding the fields the whole reader checked."""
+    return LoggedCall(
+        timestamp=got.time,
+        requestId=got.request_id,
+        modelId=got.model_id,
+        identity=Identity(got.identity_arn),
+        input=Request(got.input, got.cache_read, got.cache_write),
+        output=Answer(got.output),
+        errorCode=got.error_code,
+        requestMetadata=dict(got.tags),
+        accountId=got.account,
+        region=got.region,
+    )
+
+
+__all__ = [
+    "REFUSED",
+    "LoggedCall",
+    "MalformedRecord",
+    "call_of",
+    "fast_fields",
+    "read_call",
+    "read_fields",
+    "whole_fields",
+]

@@ -13,12 +13,13 @@ import random
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from alarms.usage import Checked, MalformedRecord, checked, decode
-from alarms.usage_fast import fast_fields, read_fields
+from alarms.usage_fast import LoggedCall, call_of, fast_fields, read_call, read_fields
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 FILLER = "Summarise the ticket history below for the on-call engineer. " * 40
@@ -55,8 +56,17 @@ def record(**changes: Any) -> dict[str, Any]:
 
 
 def both_ways(text: str) -> tuple[Any, Any]:
-    """(fast, whole): each the checked fields plus error code and tags, or the error."""
-    return _outcome(lambda: read_fields(text)), _outcome(lambda: _whole(text))
+    """(fast, whole): each the checked fields plus error code and tags, or the error.
+
+    The call the ingest loop sums (``read_call``) must hold the same fields as the fast
+    reader's (an empty errorCode counts as none on both).
+    """
+    fast = _outcome(lambda: read_fields(text))
+    summed = _outcome(lambda: read_call(text))
+    if isinstance(summed, LoggedCall):
+        summed = msgspec.structs.replace(summed, errorCode=summed.errorCode or None)
+    assert summed == (call_of(fast) if isinstance(fast, Checked) else fast)
+    return fast, _outcome(lambda: _whole(text))
 
 
 def _whole(text: str) -> Checked:
@@ -280,6 +290,11 @@ def test_schema_type_variations(schema: Any, outcome: str | None) -> None:
         {"timestamp": 1700000000},
         {"timestamp": "2026-11-20T14:03:11"},
         {"timestamp": "yesterday"},
+        {"timestamp": "2026-11-20t14:03:11z"},
+        {"timestamp": "2026-11-20T16:03:11.1234567+02:00"},
+        {"timestamp": "20261120T140311Z"},
+        {"timestamp": "2026-11-20T23:59:60Z"},
+        {"timestamp": "0001-01-01T00:30:00+01:00"},
         {"identity": "arn:aws:iam::1:user/x"},
         {"identity": {"arn": 5}},
         {"identity": None},

@@ -24,8 +24,8 @@ from typing import Any
 
 from alarms.pricing import Cost, TokenCounts
 from alarms.rollup import Rollup, Tally
-from alarms.usage import Checked, MalformedRecord, OutOfBounds, base_model_of, principal_of
-from alarms.usage_fast import fast_fields, whole_fields
+from alarms.usage import MalformedRecord, OutOfBounds, base_model_of, principal_of
+from alarms.usage_fast import DECODER, REFUSED, LoggedCall, call_of, whole_fields
 from bot.adapters.aws.invocation_logs import LogEvent
 from bot.adapters.prices import Pricer
 from bot.adapters.store.rollups import hour_key
@@ -34,7 +34,7 @@ log = logging.getLogger("bot.app.spend.ingest")
 ACCOUNT = re.compile(r"\d{12}\Z")
 REGION = re.compile(r"[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}\Z")
 # UTC hour, model, role, chosen tags, account and region as logged
-Group = tuple[float, str, str, tuple[tuple[str, str], ...], str, str]
+Group = tuple[int, str, str, tuple[tuple[str, str], ...], str, str]
 ASSUMED = ":assumed-role/"
 CALLS, ERRORS, INPUT, OUTPUT, READ, WRITE, TIERED_USD = range(7)  # then hour and caller
 
@@ -64,32 +64,50 @@ class Aggregator:
     def add_events(self, events: Iterable[LogEvent], deltas: dict[str, Rollup]) -> None:
         """Add every usable event; one that is not is counted, logged by id and skipped."""
         groups: dict[Group, list[Any]] = {}
-        fast, keys = fast_fields, self.tag_keys
+        decode, keys = DECODER.decode, self.tag_keys
+        tags: tuple[tuple[str, str], ...]
         for event in events:  # once per record: kept lean, the rest is once per group
             try:
                 message = event.message
-                got = fast(message) or whole_fields(message)
-                arn = got.identity_arn
+                try:
+                    call: LoggedCall = decode(message)
+                except REFUSED:  # only the whole reader can say what is wrong with it
+                    call = call_of(whole_fields(message))
+                arn = call.identity.arn
                 role = arn[: arn.rfind("/")]  # an assumed role's session is new every call
                 if ASSUMED not in role:
                     role = arn
-                tags = got.tags  # only the chosen keys: another may be new with every call
-                if tags:
-                    tags = tuple([kv for kv in tags if kv[0] in keys])
-                hour = got.time.timestamp() // 3600  # the UTC hour, whatever the offset
-                group = (hour, got.model_id, role, tags, got.account, got.region)
+                metadata = call.requestMetadata  # only the chosen keys: another may be new
+                if not metadata:
+                    tags = ()
+                elif metadata.keys() <= keys:  # the usual case: no other key, no filtering
+                    tags = tuple(metadata.items())
+                else:
+                    tags = tuple([kv for kv in metadata.items() if kv[0] in keys])
+                moment = call.timestamp
+                if moment.tzinfo is not UTC:  # Bedrock writes UTC; an offset is converted
+                    moment = moment.astimezone(UTC)  # (fails at the edge of the calendar)
+                hour = moment.toordinal() * 24 + moment.hour  # the UTC hour
+                group = (hour, call.modelId, role, tags, call.accountId, call.region)
                 sums = groups.get(group)
-                if sums is None:  # a time at the edge of the calendar fails here
-                    sums = groups[group] = self._new_group(got)
+                if sums is None:
+                    sums = groups[group] = self._new_group(call, moment)
+                inp = call.input
                 sums[CALLS] += 1
-                sums[ERRORS] += got.error_code is not None
-                sums[INPUT] += got.input
-                sums[OUTPUT] += got.output
-                sums[READ] += got.cache_read
-                sums[WRITE] += got.cache_write
+                if call.errorCode:
+                    sums[ERRORS] += 1
+                sums[INPUT] += inp.inputTokenCount
+                sums[OUTPUT] += call.output.outputTokenCount
+                sums[READ] += inp.cacheReadInputTokenCount
+                sums[WRITE] += inp.cacheWriteInputTokenCount
                 if sums[TIERED_USD] is not None:  # priced per request: price this one now
-                    counts = (got.input, got.output, got.cache_read, got.cache_write)
-                    cost = self._price(got.model_id, counts, got.time)
+                    counts = (
+                        inp.inputTokenCount,
+                        call.output.outputTokenCount,
+                        inp.cacheReadInputTokenCount,
+                        inp.cacheWriteInputTokenCount,
+                    )
+                    cost = self._price(call.modelId, counts, moment)
                     sums[TIERED_USD] += cost.usd or Decimal(0)
             except OutOfBounds as exc:
                 self.report.out_of_bounds += 1
@@ -109,12 +127,12 @@ class Aggregator:
                     extra={"records": sums[CALLS], "reason": type(exc).__name__},
                 )
 
-    def _new_group(self, got: Checked) -> list[Any]:
+    def _new_group(self, call: LoggedCall, moment: datetime) -> list[Any]:
         """A group's sums, with its UTC hour and caller worked out once."""
-        hour = got.time.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-        tiered = self._is_tiered(got.model_id, hour)
+        hour = moment.replace(minute=0, second=0, microsecond=0)
+        tiered = self._is_tiered(call.modelId, hour)
         usd = Decimal(0) if tiered else None
-        return [0, 0, 0, 0, 0, 0, usd, hour, principal_of(got.identity_arn)]
+        return [0, 0, 0, 0, 0, 0, usd, hour, principal_of(call.identity.arn)]
 
     def _skip(self, event: LogEvent, reason: str, message: str) -> None:
         """Count and log a record left out: its event id and why, never its content."""
