@@ -129,8 +129,11 @@ def _handler(fake: FakeBedrock) -> type[BaseHTTPRequestHandler]:
             self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
             if error_type:
                 self.send_header("x-amzn-ErrorType", f"{error_type}:http://internal.amazon.com/")
-            self.end_headers()
-            self.wfile.write(data)
+            try:
+                self.end_headers()
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):
+                return  # the caller gave up waiting (a timeout, or a bot being stopped)
 
         def log_message(self, format: str, *args: Any) -> None:
             return
