@@ -10,13 +10,24 @@ import re
 
 from alarms.rollup import Rollup
 
-ACCOUNT = re.compile(r"^\d{12}$")
+ACCOUNT_ID = re.compile(r"\d{12}")
+REGION_NAME = re.compile(r"[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}")  # us-east-1, us-gov-west-1
+
+
+def is_account_id(text: str) -> bool:
+    """A 12-digit AWS account id, nothing before or after it."""
+    return ACCOUNT_ID.fullmatch(text) is not None
+
+
+def is_region_name(text: str) -> bool:
+    """An AWS region name such as us-east-1, nothing before or after it."""
+    return REGION_NAME.fullmatch(text) is not None
 
 
 def check_accounts(value: tuple[str, ...] | None) -> tuple[str, ...] | None:
     """A list of 12-digit account ids, not empty; raises ValueError naming the bad one."""
     for account in value or ():
-        if not ACCOUNT.match(account):
+        if not is_account_id(account):
             raise ValueError(f"{account!r} is not a 12-digit account id (e.g. 111122223333)")
     if value is not None and not value:
         raise ValueError("lists no account: leave accounts out to count every account")

@@ -151,7 +151,6 @@ def call_of(got: Checked) -> LoggedCall:
 
 
 __all__ = [
-    "REFUSED",
     "LoggedCall",
     "MalformedRecord",
     "call_of",

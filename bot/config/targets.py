@@ -12,9 +12,9 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-ACCOUNT = re.compile(r"^\d{12}$")
+from alarms.places import is_account_id, is_region_name
+
 ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}):role/[\w+=,.@/-]{1,512}$")
-REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
@@ -57,7 +57,7 @@ class AwsTarget(BaseModel):
     @field_validator("account_id")
     @classmethod
     def _check_account(cls, value: str | None) -> str | None:
-        if value is not None and not ACCOUNT.match(value):
+        if value is not None and not is_account_id(value):
             raise ValueError("must be a 12-digit AWS account id, e.g. 111122223333")
         return value
 
@@ -74,7 +74,7 @@ class AwsTarget(BaseModel):
     @classmethod
     def _check_regions(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for region in value:
-            if not REGION.match(region):
+            if not is_region_name(region):
                 raise ValueError(f"{region!r} is not an AWS region name such as us-east-1")
         if len(set(value)) != len(value):
             raise ValueError("lists a region twice")

@@ -15,24 +15,22 @@ shared log groups are labelled by where each call was made.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from alarms.places import is_account_id, is_region_name
 from alarms.pricing import Cost, TokenCounts
-from alarms.rollup import Rollup, Tally
+from alarms.rollup import Rollup, Tally, hour_of
 from alarms.usage import MalformedRecord, OutOfBounds, base_model_of, principal_of
-from alarms.usage_fast import DECODER, REFUSED, LoggedCall, call_of, whole_fields
+from alarms.usage_fast import LoggedCall, read_call
 from bot.adapters.aws.invocation_logs import LogEvent
 from bot.adapters.prices import Pricer
 from bot.adapters.store.rollups import hour_key
 
 log = logging.getLogger("bot.app.spend.ingest")
-ACCOUNT = re.compile(r"\d{12}\Z")
-REGION = re.compile(r"[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}\Z")
 # UTC hour, model, role, chosen tags, account and region as logged
 Group = tuple[int, str, str, tuple[tuple[str, str], ...], str, str]
 ASSUMED = ":assumed-role/"
@@ -64,15 +62,11 @@ class Aggregator:
     def add_events(self, events: Iterable[LogEvent], deltas: dict[str, Rollup]) -> None:
         """Add every usable event; one that is not is counted, logged by id and skipped."""
         groups: dict[Group, list[Any]] = {}
-        decode, keys = DECODER.decode, self.tag_keys
+        read, keys = read_call, self.tag_keys
         tags: tuple[tuple[str, str], ...]
         for event in events:  # once per record: kept lean, the rest is once per group
             try:
-                message = event.message
-                try:
-                    call: LoggedCall = decode(message)
-                except REFUSED:  # only the whole reader can say what is wrong with it
-                    call = call_of(whole_fields(message))
+                call = read(event.message)
                 arn = call.identity.arn
                 role = arn[: arn.rfind("/")]  # an assumed role's session is new every call
                 if ASSUMED not in role:
@@ -129,7 +123,7 @@ class Aggregator:
 
     def _new_group(self, call: LoggedCall, moment: datetime) -> list[Any]:
         """A group's sums, with its UTC hour and caller worked out once."""
-        hour = moment.replace(minute=0, second=0, microsecond=0)
+        hour = hour_of(moment)
         tiered = self._is_tiered(call.modelId, hour)
         usd = Decimal(0) if tiered else None
         return [0, 0, 0, 0, 0, 0, usd, hour, principal_of(call.identity.arn)]
@@ -198,7 +192,7 @@ class Aggregator:
             if len(self._places) > 1_000:
                 self._places.clear()
             place = self._places[(account, region)] = (
-                account if ACCOUNT.match(account) else self.place[0],
-                region if REGION.match(region) else self.place[1],
+                account if is_account_id(account) else self.place[0],
+                region if is_region_name(region) else self.place[1],
             )
         return place

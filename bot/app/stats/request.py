@@ -9,6 +9,8 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Literal, cast
 
+from alarms.places import is_region_name
+
 WINDOWS = {
     "1h": timedelta(hours=1),
     "24h": timedelta(hours=24),
@@ -19,7 +21,6 @@ LABELS = {"1h": "last hour", "24h": "last 24 h", "7d": "last 7 days", "30d": "la
 DEFAULT_WINDOW = "24h"
 PLACE_KEYS = ("account", "region", "by")
 GROUPS = ("account", "region")
-REGIONISH = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
 WINDOWISH = re.compile(r"^\d+(m|min|h|d|w|mo)$")
 
 
@@ -87,7 +88,7 @@ def _place(key: str, value: str, word: str) -> str:
     """The value of ``account=``, ``region=`` or ``by=``, checked."""
     if key == "by" and value not in GROUPS:
         raise StatsUsageError(f"`{word}`: group by `account` or `region`, e.g. `by=region`")
-    if key == "region" and not REGIONISH.match(value):
+    if key == "region" and not is_region_name(value):
         raise StatsUsageError(f"`{word}` names no AWS region; e.g. `region=us-west-2`")
     if not value:
         raise StatsUsageError(f"`{word}` needs a value, e.g. `account=prod`")

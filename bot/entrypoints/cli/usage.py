@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from datetime import timedelta
 from typing import Any
@@ -11,8 +10,7 @@ from typing import Any
 import genai_prices
 
 from bot.config.settings import Settings
-
-ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
+from bot.config.targets import ROLE_ARN
 
 
 def cmd_setup_logging(args: argparse.Namespace, settings: Settings) -> int:
