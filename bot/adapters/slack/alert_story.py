@@ -166,7 +166,7 @@ def usual_means(alert: Alert, style: MessageStyle) -> str:
     return f"median of {calm}{period} periods, last 24 h"
 
 
-# What a share-of-calls figure counts, so "usual for Monday 14:00: 2.1% intervened" reads alone.
+# What a share-of-calls figure counts, so "Monday 14:00: 2.1% intervened" reads alone.
 USUAL_WORDS = {
     "guardrail_surge": " intervened",
     "throttle_rate": " throttled",
@@ -175,15 +175,16 @@ USUAL_WORDS = {
 
 
 def usual_field(alert: Alert, style: MessageStyle) -> str:
-    """The usual figure and what it means: "usual for Monday 14:00: 1.2 s" when a weekly
-    or daily profile set it, "usual: 1.2 s" for the recent baseline, and when a lasting shift
+    """The usual figure and what it means: "Monday 14:00: 1.2 s" when a weekly or daily
+    profile set it, "1.2 s" for the recent baseline, and when a lasting shift
     was accepted as the new normal; rules without a streaming baseline say how it is taken."""
     usual = figure(alert.baseline, alert.unit) + USUAL_WORDS.get(alert.rule, "")
     label = alert.details.get("usual_for")
     if not label:
         return f"{usual}\n_{usual_means(alert, style)}_"
-    # The field is titled "Usual": a plain "usual" would only repeat it.
-    text = usual if label == "usual" else f"{escape(label)}: {usual}"
+    # The field is titled "Usual": "usual for Monday 14:00" under it would say it twice.
+    when = label.removeprefix("usual").removeprefix(" for ")
+    text = f"{escape(when)}: {usual}" if when else usual
     since = _clock_time(alert.details.get("new_normal_since"))
     return text + (f"\n_new normal since {since} UTC_" if since else "")
 
