@@ -8,9 +8,11 @@ window is the net vote count.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from decimal import Decimal
+from typing import Literal, NamedTuple
 
 from alarms.model import Evaluation
 from alarms.rules import FeedbackDropRule
@@ -19,23 +21,57 @@ Sentiment = Literal["positive", "negative"]
 METRIC: dict[Sentiment, str] = {"positive": "PositiveFeedback", "negative": "NegativeFeedback"}
 
 
-def react(
-    held: Sequence[tuple[str, Sentiment]], reaction: str, sentiment: Sentiment, added: bool
-) -> list[tuple[str, Sentiment]]:
-    """The feedback reactions a user holds after adding or removing ``reaction``, oldest first.
+class Mark(NamedTuple):
+    """The last reaction event seen for one emoji of one user on one message.
 
-    Adding one already held, or removing one not held (a duplicate delivery), changes nothing.
+    ``at`` is the event's Slack ``event_ts`` ("1700000000.000100"); a removed emoji is kept
+    (``present`` False) so an older "added" delivered after it cannot bring it back.
     """
-    kept = [(name, feeling) for name, feeling in held if name != reaction]
-    if added:
-        already = len(kept) != len(held)
-        return list(held) if already else [*kept, (reaction, sentiment)]
-    return kept
+
+    reaction: str
+    sentiment: Sentiment
+    present: bool
+    at: str
 
 
-def vote_of(held: Sequence[tuple[str, Sentiment]]) -> Sentiment | None:
-    """The vote the held reactions express: the latest one's sentiment, or none."""
-    return held[-1][1] if held else None
+EVENT_TS = re.compile(r"\d{1,12}(\.\d{1,9})?")
+ORIGIN = "0"  # the time of marks stored before events carried one: older than any event
+
+
+def event_time(value: object) -> str | None:
+    """A Slack ``event_ts`` as kept in a Mark, or None when it is missing or not a time."""
+    text = value if isinstance(value, str) else None
+    return text if text is not None and EVENT_TS.fullmatch(text) else None
+
+
+def _order(at: str) -> Decimal:
+    return Decimal(at) if EVENT_TS.fullmatch(at) else Decimal(0)
+
+
+def react(
+    marks: Sequence[Mark], reaction: str, sentiment: Sentiment, added: bool, at: str
+) -> list[Mark]:
+    """The marks after one reaction event at ``at``, in the order they were last changed.
+
+    Events may arrive out of order (Slack does not promise an order, and they are handled
+    concurrently): one older than what is known of that emoji changes nothing, nor does a
+    second delivery of the same event. Adding an emoji already held changes nothing either,
+    unless the add is newer (a removal in between was lost): then it is the latest reaction.
+    """
+    known = next((mark for mark in marks if mark.reaction == reaction), None)
+    if known is not None:
+        older = _order(at) < _order(known.at)
+        again = known.present == added and _order(at) == _order(known.at)
+        if older or again:
+            return list(marks)
+    kept = [mark for mark in marks if mark.reaction != reaction]
+    return [*kept, Mark(reaction, sentiment, added, at)]
+
+
+def vote_of(marks: Sequence[Mark]) -> Sentiment | None:
+    """The vote the marks express: the sentiment of the latest reaction still held, or none."""
+    held = [(_order(mark.at), index, mark) for index, mark in enumerate(marks) if mark.present]
+    return max(held)[2].sentiment if held else None
 
 
 def deltas(before: Sentiment | None, after: Sentiment | None) -> list[tuple[str, int]]:

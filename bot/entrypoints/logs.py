@@ -23,6 +23,9 @@ QUIET = (
     "werkzeug",
     "matplotlib",  # at DEBUG its font search fills the log at start-up (charts are warmed)
 )
+# Loggers whose INFO lines are one per request or job run (the embedded moto server's access
+# log among them): warnings only, whatever the bot's level.
+CHATTY = ("urllib3", "apscheduler", "werkzeug")
 
 
 def scrub(text: str) -> str:
@@ -87,7 +90,7 @@ def configure(level: str = "INFO", log_format: str = "auto", stream: Any = None)
     floor = max(logging.getLevelName(level), logging.INFO)
     for name in QUIET:
         logging.getLogger(name).setLevel(
-            max(floor, logging.WARNING if name in ("urllib3", "apscheduler") else floor)
+            max(floor, logging.WARNING if name in CHATTY else floor)
         )
     # A refused AssumeRole is reported by the bot itself, one line naming the target; botocore
     # would also log it with a traceback each time it retries the refresh.

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
-from alarms.feedback import FeedbackTotals, Sentiment, deltas, evaluate, react, vote_of
+from alarms.feedback import (
+    FeedbackTotals,
+    Mark,
+    Sentiment,
+    deltas,
+    evaluate,
+    event_time,
+    react,
+    vote_of,
+)
 from alarms.rules import FeedbackDropRule
 
 P, N = "positive", "negative"
@@ -54,15 +65,70 @@ SCENARIOS: list[tuple[str, list[tuple[str, Sentiment, bool]], Sentiment | None, 
 def test_votes_follow_reactions(
     events: list[tuple[str, Sentiment, bool]], final: Sentiment | None, sums: dict[str, int]
 ) -> None:
-    held: list[tuple[str, Sentiment]] = []
+    timed = [
+        (name, sentiment, added, f"1700000000.{i:06d}")
+        for i, (name, sentiment, added) in enumerate(events)
+    ]
+    assert replay(timed) == (final, {metric: total for metric, total in sums.items() if total})
+
+
+def replay(
+    events: list[tuple[str, Sentiment, bool, str]],
+) -> tuple[Sentiment | None, dict[str, int]]:
+    """The final vote and the net metric sums after applying ``events`` in the given order."""
+    marks: list[Mark] = []
     totals: dict[str, int] = {}
-    for name, sentiment, added in events:
-        after = react(held, name, sentiment, added)
-        for metric, delta in deltas(vote_of(held), vote_of(after)):
+    for name, sentiment, added, at in events:
+        after = react(marks, name, sentiment, added, at)
+        for metric, delta in deltas(vote_of(marks), vote_of(after)):
             totals[metric] = totals.get(metric, 0) + delta
-        held = after
-    assert vote_of(held) == final
-    assert totals == sums
+        marks = after
+    return vote_of(marks), {metric: total for metric, total in totals.items() if total}
+
+
+@pytest.mark.parametrize(
+    "events",
+    [s[1] for s in SCENARIOS if len(s[1]) > 1],
+    ids=[s[0] for s in SCENARIOS if len(s[1]) > 1],
+)
+def test_events_delivered_out_of_order_end_in_the_same_vote(
+    events: list[tuple[str, Sentiment, bool]],
+) -> None:
+    """Slack does not promise an order and the bot handles events concurrently: every order
+    of delivery ends where the events' own times say, with the same net metrics."""
+    timed = [
+        (name, sentiment, added, f"1700000000.{i:06d}")
+        for i, (name, sentiment, added) in enumerate(events)
+    ]
+    expected = replay(timed)
+    for order in itertools.permutations(timed):
+        assert replay(list(order)) == expected, order
+
+
+def test_a_redelivered_event_and_a_lost_removal() -> None:
+    up = ("+1", "positive", True, "1700000000.000001")
+    down = ("-1", "negative", True, "1700000000.000002")
+    assert replay([up, down, up]) == ("negative", {"NegativeFeedback": 1})  # a retry of +1
+    # the removal of +1 never arrived: adding it again later makes it the latest reaction
+    again = ("+1", "positive", True, "1700000000.000003")
+    assert replay([up, down, again]) == ("positive", {"PositiveFeedback": 1})
+
+
+@pytest.mark.parametrize(
+    ("value", "kept"),
+    [
+        ("1700000000.000100", "1700000000.000100"),
+        ("1700000000", "1700000000"),
+        ("NaN", None),
+        ("1e9", None),
+        ("-1.5", None),
+        (1700000000.5, None),
+        (None, None),
+        ("1700000000.000100\n", None),
+    ],
+)
+def test_only_a_slack_time_orders_votes(value: object, kept: str | None) -> None:
+    assert event_time(value) == kept
 
 
 @pytest.mark.parametrize(

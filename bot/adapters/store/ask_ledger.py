@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from alarms.feedback import Sentiment, react, vote_of
+from alarms.feedback import ORIGIN, Mark, Sentiment, react, vote_of
 from bot.adapters.store import Conflict, StateStore
 
 ASK_KIND = "ask"
@@ -47,7 +47,7 @@ class VoteChange:
     before: Sentiment | None
     after: Sentiment | None
     key: str = ""
-    held_before: tuple[tuple[str, Sentiment], ...] = ()
+    marks_before: tuple[Mark, ...] = ()
 
 
 def message_key(channel: str, ts: str) -> str:
@@ -79,24 +79,24 @@ class AskLedger:
         reaction: str,
         sentiment: Sentiment,
         added: bool,
+        at: str,
         now: datetime,
     ) -> VoteChange:
-        """Apply one reaction event to ``user``'s vote on ``record``'s message."""
+        """Apply one reaction event (Slack's ``event_ts`` ``at``) to ``user``'s vote on
+        ``record``'s message; events delivered out of order end in the same vote."""
         key = f"{message_key(record.channel, record.ts)}:{user}"
         for _ in range(WRITE_ATTEMPTS):
             current = self.store.get(VOTE_KIND, key)
-            held = _held(current.body if current else {})
-            after_held = react(held, reaction, sentiment, added)
-            change = VoteChange(
-                record.model_id, vote_of(held), vote_of(after_held), key, tuple(held)
-            )
-            if after_held == held:
+            marks = _marks(current.body if current else {})
+            after = react(marks, reaction, sentiment, added, at)
+            change = VoteChange(record.model_id, vote_of(marks), vote_of(after), key, tuple(marks))
+            if after == marks:
                 return change
             try:
                 self.store.put(
                     VOTE_KIND,
                     key,
-                    _vote_body(record.model_id, user, after_held, now),
+                    _vote_body(record.model_id, user, after, now),
                     expected_version=current.version if current else 0,
                     expires_at=now + KEEP,
                 )
@@ -107,7 +107,7 @@ class AskLedger:
 
     def undo(self, change: VoteChange, user: str, now: datetime) -> None:
         """Put a vote back as it was before ``change`` (its metrics could not be published)."""
-        body = _vote_body(change.model_id, user, change.held_before, now)
+        body = _vote_body(change.model_id, user, change.marks_before, now)
         self.store.put(VOTE_KIND, change.key, body, expires_at=now + KEEP)
 
     def votes(self, channel: str, ts: str) -> dict[str, Sentiment]:
@@ -120,17 +120,24 @@ class AskLedger:
         }
 
 
-def _vote_body(
-    model_id: str, user: str, held: Sequence[tuple[str, Sentiment]], now: datetime
-) -> dict[str, Any]:
+def _vote_body(model_id: str, user: str, marks: Sequence[Mark], now: datetime) -> dict[str, Any]:
     return {
         "model_id": model_id,
         "user": user,
-        "held": [list(item) for item in held],
-        "vote": vote_of(held),
+        "marks": [list(mark) for mark in marks],
+        "vote": vote_of(marks),
         "updated_at": now.isoformat(),
     }
 
 
-def _held(body: dict[str, Any]) -> Sequence[tuple[str, Sentiment]]:
-    return [(str(name), cast(Sentiment, feeling)) for name, feeling in body.get("held", [])]
+def _marks(body: dict[str, Any]) -> list[Mark]:
+    """The marks of a stored vote; a vote stored before marks had times holds ``held``."""
+    if "marks" not in body:
+        entries = [[*entry, True, ORIGIN] for entry in body.get("held", []) if len(entry) == 2]
+    else:
+        entries = body["marks"]
+    return [
+        Mark(str(entry[0]), cast(Sentiment, entry[1]), bool(entry[2]), str(entry[3]))
+        for entry in entries
+        if len(entry) == 4 and entry[1] in ("positive", "negative")
+    ]

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from alarms.feedback import Sentiment, deltas
+from alarms.feedback import Sentiment, deltas, event_time
 from bot.adapters.aws.errors import AwsError
 from bot.adapters.aws.feedback_metrics import FeedbackPublisher
 from bot.adapters.store.ask_ledger import AskLedger, VoteChange
@@ -52,7 +52,8 @@ class FeedbackService:
         if record is None:
             return None
         reaction = base_reaction(str(event["reaction"]))
-        change = self.ledger.vote(record, str(user), reaction, sentiment, added, now)
+        at = event_time(event.get("event_ts")) or f"{now.timestamp():.6f}"
+        change = self.ledger.vote(record, str(user), reaction, sentiment, added, at, now)
         changes = deltas(change.before, change.after)
         try:
             self.publisher.publish(record.model_id, changes, now)
