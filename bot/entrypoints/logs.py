@@ -89,9 +89,7 @@ def configure(level: str = "INFO", log_format: str = "auto", stream: Any = None)
     root.setLevel(level)
     floor = max(logging.getLevelName(level), logging.INFO)
     for name in QUIET:
-        logging.getLogger(name).setLevel(
-            max(floor, logging.WARNING if name in CHATTY else floor)
-        )
+        logging.getLogger(name).setLevel(max(floor, logging.WARNING if name in CHATTY else floor))
     # A refused AssumeRole is reported by the bot itself, one line naming the target; botocore
     # would also log it with a traceback each time it retries the refresh.
     logging.getLogger("botocore.credentials").setLevel(logging.ERROR)
