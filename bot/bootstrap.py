@@ -565,6 +565,7 @@ def services(
 ) -> Services:
     """Everything the Slack listeners need, built once per process."""
     from bot.entrypoints.slack.access import Access
+    from bot.entrypoints.slack.claims import Claims
     from bot.entrypoints.slack.gate import SlackGate
     from bot.entrypoints.slack.services import Services
     from bot.entrypoints.slack.workers import Workers
@@ -573,6 +574,7 @@ def services(
     store = store or state(settings, at)
     region = aws_region()
     slack = slack_client(settings)
+    claims = Claims(store, at)
     return Services(
         settings=settings,
         clock=at,
@@ -584,7 +586,8 @@ def services(
         feedback=feedback_service(settings, store, region=region),
         stats=stats_sources(settings, store, region),
         delivery=delivery(settings, store, region),
-        gate=SlackGate(settings.secret("slack_signing_secret"), store, at),
+        gate=SlackGate(settings.secret("slack_signing_secret"), claims, at),
+        claims=claims,
         workers=Workers(),
         style=message_style(settings, region),
     )

@@ -50,6 +50,28 @@ def test_a_replayed_signed_command_runs_once(
         assert "Traceback" not in bot.logs()
 
 
+def test_a_request_replayed_to_a_second_process_runs_once(
+    bedrock: FakeBedrock, slack: FakeSlack, aws: str, tmp_path: Path
+) -> None:
+    """Two processes on one state file (a restart, or two behind a balancer): each acks from
+    its own memory, and the store decides which one does the work."""
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    with (
+        running_bot(tmp_path / "one", slack, "--no-poll", env=ASK_ENV) as one,
+        running_bot(tmp_path / "two", slack, "--no-poll", env=ASK_ENV) as two,
+    ):
+        body = command_body("/genai-ask", "what is RAG?", response_url=one.response_url)
+        moment = int(time.time())
+        assert one.post(body, FORM, timestamp=moment).status == 200
+        assert two.post(body, FORM, timestamp=moment).status == 200  # acked: it cannot know
+        assert one.post(body, FORM, timestamp=moment).status == 401  # it remembers
+        eventually(lambda: slack.of("chat.postMessage"))
+        eventually(lambda: "already handled by another process" in one.logs() + two.logs())
+        time.sleep(1)  # time for a second answer, were there one
+        assert len(bedrock.calls) == 1 and len(slack.of("chat.postMessage")) == 1
+
+
 def test_malformed_headers_and_payload_shapes_get_4xx(bot_server: BotServer) -> None:
     body = command_body("/genai-help")
     for timestamp in ("abc", "", "1e9", "-1", "\u00b2\u00b3", "9" * 40):

@@ -7,16 +7,16 @@ from pathlib import Path
 
 from bot.adapters.clock import SystemClock
 from bot.adapters.store.sqlite import SqliteStore
-from bot.entrypoints.slack.dedupe import KEEP, claim
+from bot.entrypoints.slack.claims import EVENT_KEEP, claim_event
 
 
 def test_claims(tmp_path: Path) -> None:
     store = SqliteStore(str(tmp_path / "state.db"), SystemClock())
     now = datetime.now(UTC)
 
-    assert claim(store, "Ev1", now) is True
-    assert claim(store, "Ev1", now) is False
-    assert claim(store, "Ev2", now) is True
-    long_ago = now - KEEP - timedelta(minutes=1)
-    assert claim(store, "EvOld", long_ago) is True
-    assert claim(store, "EvOld", now) is True  # the old claim has expired
+    assert claim_event(store, "Ev1", now) is True
+    assert claim_event(store, "Ev1", now) is False
+    assert claim_event(store, "Ev2", now) is True
+    long_ago = now - EVENT_KEEP - timedelta(minutes=1)
+    assert claim_event(store, "EvOld", long_ago) is True
+    assert claim_event(store, "EvOld", now) is True  # the old claim has expired

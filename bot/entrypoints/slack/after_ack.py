@@ -6,7 +6,9 @@ The app always runs its ack functions on the thread that received the request
 
 - in a long-running process (``serve``, ``run``) the listener acks, then hands the work to one
   of the app's own pools (:class:`~bot.entrypoints.slack.workers.Workers`) and returns, so the
-  HTTP answer or the Socket Mode envelope goes back at once;
+  HTTP answer or the Socket Mode envelope goes back at once; the work first makes the
+  request's durable claim (:mod:`~bot.entrypoints.slack.claims`) and is skipped when another
+  process handled the same request;
 - on Lambda, Bolt's lazy listeners give the work an invocation of its own.
 
 Ack functions take ``(ack, payload)`` and work functions ``(payload, client, respond)``, with
@@ -16,12 +18,14 @@ parameter names Bolt can inject on Lambda (``command`` or ``body`` for the paylo
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from typing import Any
 
 from slack_bolt import Ack, App, Args, Respond
 from slack_sdk import WebClient
+
+from bot.entrypoints.slack.claims import Claims
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +47,7 @@ def listen(
     pool: Executor,
     *,
     on_lambda: bool,
+    claims: Claims,
 ) -> None:
     """Register ``acknowledge`` and ``work`` with ``register`` (e.g. ``app.command(name)``)."""
     if on_lambda:
@@ -51,13 +56,24 @@ def listen(
 
     def ack_then_hand_over(args: Args) -> None:
         acknowledge(args.ack, args.body)
-        pool.submit(_run, work, args.body, args.client, args.respond)
+        headers = args.request.headers
+        pool.submit(_run, work, args.body, args.client, args.respond, claims, headers)
 
     register(ack_then_hand_over)
 
 
-def _run(work: Work, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+def _run(
+    work: Work,
+    body: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+    claims: Claims,
+    headers: Mapping[str, Sequence[str]],
+) -> None:
     try:
+        if not claims.after_ack(headers, body):
+            log.info("request already handled by another process", extra={"work": work.__name__})
+            return
         work(body, client, respond)
     except Exception:  # the pool has no one to tell: log it, keep serving
         log.exception("work after the ack failed", extra={"work": work.__name__})

@@ -127,7 +127,13 @@ def register(app: App, services: Services) -> None:
     for action_id, apply in HANDLERS.items():
         work = handler(apply)
         listen(
-            app, app.action(action_id), after_ack.just_ack, work, pool, on_lambda=services.on_lambda
+            app,
+            app.action(action_id),
+            after_ack.just_ack,
+            work,
+            pool,
+            on_lambda=services.on_lambda,
+            claims=services.claims,
         )
     app.action(re.compile(f"^{ids.OPEN_LINK}"))(just_ack)
 

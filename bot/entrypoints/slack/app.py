@@ -84,6 +84,8 @@ def build_app(settings: Settings, services: Services, *, on_lambda: bool = False
     # Bolt logs the body of a request whose signature fails at INFO; bodies may hold prompts.
     logging.getLogger("slack_bolt.RequestVerification").setLevel(logging.WARNING)
     services = replace(services, on_lambda=on_lambda)
+    # Off Lambda the process remembers what it acked: the store is written after the ack.
+    services.claims.durable_before_ack = on_lambda
     services.access.resolve_alert_channel()  # a #name is looked up once, at start-up
     for register in LISTENERS:
         register(app, services)

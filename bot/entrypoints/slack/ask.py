@@ -83,7 +83,15 @@ def register(app: App, services: Services) -> None:
     # Asks wait seconds on a model: they get a pool of their own, so they never hold up the
     # work of other commands (and on Lambda an invocation of their own).
     pool = services.workers.asks
-    listen(app, app.command("/genai-ask"), acknowledge, answer, pool, on_lambda=services.on_lambda)
+    listen(
+        app,
+        app.command("/genai-ask"),
+        acknowledge,
+        answer,
+        pool,
+        on_lambda=services.on_lambda,
+        claims=services.claims,
+    )
 
 
 def post(

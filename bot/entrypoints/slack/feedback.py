@@ -42,6 +42,19 @@ def register(app: App, services: Services) -> None:
         if added and change and change.after == "negative" and change.before != "negative":
             ask_why(event)
 
+    def claimed(
+        body: dict[str, Any], event: dict[str, Any], bot_user: str | None, added: bool
+    ) -> None:
+        try:
+            first = services.claims.after_ack({}, body)
+        except Exception:  # on the pool nobody else would hear of it
+            log.exception("feedback not counted")
+            return
+        if first:
+            handle(event, bot_user, added)
+        else:
+            log.info("event already handled by another process", extra={"work": "feedback"})
+
     def ask_why(event: dict[str, Any]) -> None:
         item = event.get("item") or {}
         channel, ts = str(item.get("channel", "")), str(item.get("ts", ""))
@@ -67,9 +80,11 @@ def register(app: App, services: Services) -> None:
         def inline(event: dict[str, Any], context: BoltContext) -> None:
             handle(event, context.bot_user_id, added)
 
-        def after_ack(ack: Ack, event: dict[str, Any], context: BoltContext) -> None:
+        def after_ack(
+            ack: Ack, event: dict[str, Any], context: BoltContext, body: dict[str, Any]
+        ) -> None:
             ack()
-            pool.submit(handle, event, context.bot_user_id, added)
+            pool.submit(claimed, body, event, context.bot_user_id, added)
 
         return inline if services.on_lambda else after_ack
 

@@ -5,8 +5,9 @@ Checked in order, before Bolt parses anything: the signature (HMAC-SHA256 of
 ``v0:{timestamp}:{body}``) and its timestamp within Slack's five minutes, by the injected
 clock (401); a body that is UTF-8 and has the shape Slack sends (400); and a command or
 button press not seen before (401), since a signed request replayed inside the window would
-otherwise run again. Events are left to the ``event_id`` dedupe, which handles Slack's own
-retries (``X-Slack-Retry-Num``) once and a replayed event the same way.
+otherwise run again (``claims``: from memory in a long-running process, durably on Lambda).
+Events are left to the ``event_id`` dedupe, which handles Slack's own retries
+(``X-Slack-Retry-Num``) once and a replayed event the same way.
 """
 
 from __future__ import annotations
@@ -17,16 +18,14 @@ import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qsl
 
-from bot.adapters.store.seen_requests import SeenRequests
-from bot.app.ports import Clock, StateStore
+from bot.app.ports import Clock
+from bot.entrypoints.slack.claims import WINDOW_SECONDS, Claims
 from bot.entrypoints.slack.payload_shape import shape_problem
 
 log = logging.getLogger(__name__)
-WINDOW_SECONDS = 300  # Slack's: a timestamp further than this from now is refused
 # Bolt's own headers for a lazy listener's re-invocation; a client must never set them.
 LAZY_HEADERS = ("x-slack-bolt-lazy-only", "x-slack-bolt-lazy-function-name")
 
@@ -43,11 +42,10 @@ UNSIGNED = Rejection(401, "invalid request")
 class SlackGate:
     """Checks one request; ``None`` means hand it to Bolt."""
 
-    def __init__(self, signing_secret: str | None, store: StateStore, clock: Clock) -> None:
+    def __init__(self, signing_secret: str | None, claims: Claims, clock: Clock) -> None:
         self.secret = signing_secret.encode() if signing_secret else None
         self.clock = clock
-        # A timestamp up to the window ahead stays valid twice the window: keep it that long.
-        self.seen = SeenRequests(store, timedelta(seconds=2 * WINDOW_SECONDS + 60))
+        self.claims = claims
 
     def check(self, headers: Mapping[str, str], body: bytes) -> Rejection | None:
         lower = {str(k).lower(): str(v) for k, v in headers.items()}
@@ -83,7 +81,7 @@ class SlackGate:
         if "event_id" in payload:
             return None  # events: once per event_id, Slack's retries included (dedupe)
         timestamp, signature = headers["x-slack-request-timestamp"], headers["x-slack-signature"]
-        if not self.seen.first_time(timestamp, signature, self.clock.now()):
+        if not self.claims.request_before_ack(timestamp, signature):
             return Rejection(401, "request already handled")
         return None
 

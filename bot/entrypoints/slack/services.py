@@ -21,6 +21,7 @@ from bot.app.ports import Clock, StateStore
 from bot.app.stats.collect import Sources
 from bot.config.settings import Settings
 from bot.entrypoints.slack.access import Access
+from bot.entrypoints.slack.claims import Claims
 from bot.entrypoints.slack.gate import SlackGate
 from bot.entrypoints.slack.workers import Workers
 
@@ -40,6 +41,7 @@ class Services:
     stats: Sources
     delivery: Delivery
     gate: SlackGate
+    claims: Claims  # the gate's: which process handles a request (see claims)
     workers: Workers
     style: MessageStyle = field(default_factory=MessageStyle)  # how alert messages read
     # On Lambda the work after an ack runs in a lazy invocation of its own; elsewhere it is

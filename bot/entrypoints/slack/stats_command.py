@@ -137,4 +137,12 @@ def register(app: App, services: Services) -> None:
             respond(text=text, blocks=blocks, response_type=kind, replace_original=False)
 
     pool = services.workers.listeners
-    listen(app, app.command(COMMAND), acknowledge, answer, pool, on_lambda=services.on_lambda)
+    listen(
+        app,
+        app.command(COMMAND),
+        acknowledge,
+        answer,
+        pool,
+        on_lambda=services.on_lambda,
+        claims=services.claims,
+    )
