@@ -1,5 +1,11 @@
 """``make bench``: run every ``bench_*`` module, print the figures, write the results file.
 
+Every module runs in each of ``PASSES`` passes over the whole list (a module that declares
+``ONE_PASS``, its figures being the same in every run, only in the first), and each figure's samples
+are those of every pass: the machine's speed changes in phases of seconds
+(``benchmarks.calibration``), and repeats taken minutes apart are likelier to meet both
+speeds than repeats taken back to back, so the noise stated is the noise a rerun meets.
+
 ``python -m benchmarks`` runs them all, writes ``benchmarks/results.json`` and the README's
 table, and prints the total time. ``python -m benchmarks bench_poll bench_slack`` runs only
 those and writes nothing unless ``--out FILE`` is given. A module that fails is reported as
@@ -21,7 +27,10 @@ from typing import Any
 
 import benchmarks
 from benchmarks import results as files
-from benchmarks.figures import Figure, as_figure
+from benchmarks.calibration import calibrate
+from benchmarks.figures import Figure, as_figure, measured
+
+PASSES = 2
 
 
 def module_names() -> list[str]:
@@ -31,7 +40,9 @@ def module_names() -> list[str]:
 
 
 def run_module(name: str) -> dict[str, Any]:
-    """One module's figures and how long it took; its error instead when it fails."""
+    """One module's figures and how long it took (its error instead when it fails), with
+    the machine's speed measured just before (``calibration``)."""
+    calibration = calibrate()
     started = time.perf_counter()
     try:
         rows = importlib.import_module(f"benchmarks.{name}").run()
@@ -47,19 +58,57 @@ def run_module(name: str) -> dict[str, Any]:
     for figure in figures:
         noise = f"  [{figure.noise()}]" if figure.noise() else ""
         print(f"{figure.name:<64} {figure.shown():>16}  {figure.unit}{noise}", flush=True)
-    print(f"-- {name}: {seconds:.1f} s{' FAILED: ' + error if error else ''}", flush=True)
+    speed = measured("calibration", calibration, "ms", 1)
+    print(
+        f"-- {name}: {seconds:.1f} s, calibration {speed.shown()} ms [{speed.noise()}]"
+        f"{' FAILED: ' + error if error else ''}",
+        flush=True,
+    )
     return {
         "name": name,
         "seconds": round(seconds, 1),
+        "calibration_ms": [round(ms, 3) for ms in calibration],
         "error": error,
         "figures": [figure.as_json() for figure in figures],
     }
+
+
+def one_pass(name: str) -> bool:
+    """A module whose figures are the same in every run (``ONE_PASS``) runs once."""
+    return bool(getattr(importlib.import_module(f"benchmarks.{name}"), "ONE_PASS", False))
+
+
+def merged(passes: list[dict[str, Any]]) -> dict[str, Any]:
+    """One module's results over several passes: the samples of every pass per figure."""
+    first = passes[0]
+    errors = [p["error"] for p in passes if p["error"]]
+    out = {
+        "name": first["name"],
+        "seconds": round(sum(p["seconds"] for p in passes), 1),
+        "calibration_ms": [ms for p in passes for ms in p["calibration_ms"]],
+        "error": errors[0] if errors else None,
+        "figures": [],
+    }
+    if errors:
+        return out
+    by_name = [{f["name"]: f for f in p["figures"]} for p in passes]
+    for data in first["figures"]:
+        found = [figures[data["name"]] for figures in by_name if data["name"] in figures]
+        samples = [s for f in found for s in f["samples"]]
+        each = data.get("repeats_of") or f"{len(data['samples'])} runs"
+        repeats = f"{each}, in each of {len(found)} passes" if len(found) > 1 else each
+        keep = data["text"] is None and all(f["text"] is None for f in found)
+        out["figures"].append(data | ({"samples": samples, "repeats_of": repeats} if keep else {}))
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("modules", nargs="*", help="bench_* modules to run (default: all)")
     parser.add_argument("--out", type=Path, help="results file to write")
+    parser.add_argument(
+        "--passes", type=int, help="passes over the modules (default: 2 for all, else 1)"
+    )
     args = parser.parse_args(argv)
     names = args.modules or module_names()
     unknown = sorted(set(names) - set(module_names()))
@@ -79,7 +128,15 @@ def main(argv: list[str] | None = None) -> int:
     if warning:
         results["load_warning"] = warning
         print(f"WARNING: {warning}", flush=True)
-    results["modules"] = [run_module(name) for name in names]
+    passes = args.passes or (1 if args.modules else PASSES)
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
+    for number in range(1, passes + 1):
+        print(f"== pass {number} of {passes}", flush=True)
+        for name in names:
+            if number == 1 or not one_pass(name):
+                runs[name].append(run_module(name))
+    results["passes"] = passes
+    results["modules"] = [merged(runs[name]) for name in names]
     results["total_seconds"] = round(time.perf_counter() - started, 1)
     results["load_1m_end"] = round(os.getloadavg()[0], 2)
     print(

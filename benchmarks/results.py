@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks.figures import Figure
+from benchmarks.figures import Figure, measured
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results.json"
@@ -90,10 +90,17 @@ def render(results: dict[str, Any]) -> str:
         f"({run['cpu']}), {run['system']}, Python {run['python']}; load average "
         f"{run['load_1m']:.2f} at the start, {results['load_1m_end']:.2f} at the end.",
         "",
-        "Value: the median of the repeats; noise: min / max over them (and how many).",
+        f"Value: the median of the repeats (of {results.get('passes', 1)} pass(es) over the "
+        "modules); noise: min / max over them (and how many). "
+        "Calibration: CPU ms of a fixed workload timed just before the module (the machine's "
+        "speed then; `benchmarks/calibration.py`).",
     ]
     for module in results["modules"]:
-        lines += ["", f"### `{module['name']}` ({module['seconds']:.0f} s)", ""]
+        speed = calibration_of(module)
+        timing = f"{module['seconds']:.0f} s" + (
+            f", calibration {speed.shown()} ms [{speed.noise()}]" if speed else ""
+        )
+        lines += ["", f"### `{module['name']}` ({timing})", ""]
         if module.get("error"):
             lines.append(f"Failed: {module['error']}")
             continue
@@ -103,6 +110,12 @@ def render(results: dict[str, Any]) -> str:
             cells = [figure.name, figure.shown(), figure.unit, figure.noise()]
             lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+def calibration_of(module: dict[str, Any]) -> Figure | None:
+    """The module's calibration as a figure; None in results made before there was one."""
+    samples = module.get("calibration_ms")
+    return measured("calibration", samples, "ms", 1) if samples else None
 
 
 def _cell(text: str) -> str:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from benchmarks.calibration import calibrate
 from benchmarks.compare import verdict
-from benchmarks.figures import from_row, measured
+from benchmarks.figures import Figure, from_row, measured
 from benchmarks.results import README, load_results, readme_table, render
 
 
@@ -40,3 +41,30 @@ def test_a_busy_machine_is_named_as_making_times_incomparable() -> None:
     assert load_warning(1.0) == ""
     warning = load_warning(5.31)
     assert "load average 5.31" in warning and "not comparable" in warning
+
+
+def test_the_calibration_measures_cpu_time() -> None:
+    runs = calibrate(2)
+    assert len(runs) == 2 and all(ms > 0 for ms in runs)
+
+
+def test_passes_merge_into_one_figure_with_every_sample() -> None:
+    from benchmarks.__main__ import merged
+
+    def one(samples: list[float], text: str | None = None) -> dict[str, object]:
+        figures = [measured("ack p99", samples, "ms", 0, "3 runs of 200").as_json()]
+        figures.append({"name": "NAB", "unit": "", "samples": [], "digits": 0, "text": text})
+        return {
+            "name": "bench_slack",
+            "seconds": 60.0,
+            "calibration_ms": [12.0],
+            "error": None,
+            "figures": figures,
+        }
+
+    module = merged([one([70, 74, 57], "57.7"), one([93, 95, 83], "57.7")])
+    p99 = Figure.from_json(module["figures"][0])
+    assert p99.samples == (70, 74, 57, 93, 95, 83) and p99.shown() == "78"  # median 78.5
+    assert p99.noise() == "57 / 95 (3 runs of 200, in each of 2 passes)"
+    assert module["figures"][1]["text"] == "57.7" and module["seconds"] == 120.0
+    assert module["calibration_ms"] == [12.0, 12.0]
