@@ -60,9 +60,8 @@ def react(
     """
     known = next((mark for mark in marks if mark.reaction == reaction), None)
     if known is not None:
-        older = _order(at) < _order(known.at)
-        again = known.present == added and _order(at) == _order(known.at)
-        if older or again:
+        new, old = _order(at), _order(known.at)
+        if new < old or (new == old and known.present == added):  # older, or delivered again
             return list(marks)
     kept = [mark for mark in marks if mark.reaction != reaction]
     return [*kept, Mark(reaction, sentiment, added, at)]

@@ -27,8 +27,8 @@ from typing import Any
 
 import benchmarks
 from benchmarks import results as files
-from benchmarks.calibration import calibrate
-from benchmarks.figures import Figure, as_figure, measured
+from benchmarks.calibration import calibrate, calibration_figure
+from benchmarks.figures import Figure, as_figure
 
 PASSES = 2
 
@@ -58,7 +58,7 @@ def run_module(name: str) -> dict[str, Any]:
     for figure in figures:
         noise = f"  [{figure.noise()}]" if figure.noise() else ""
         print(f"{figure.name:<64} {figure.shown():>16}  {figure.unit}{noise}", flush=True)
-    speed = measured("calibration", calibration, "ms", 1)
+    speed = calibration_figure(calibration)
     print(
         f"-- {name}: {seconds:.1f} s, calibration {speed.shown()} ms [{speed.noise()}]"
         f"{' FAILED: ' + error if error else ''}",

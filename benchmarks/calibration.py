@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Sequence
 from decimal import Decimal
+
+from benchmarks.figures import Figure, measured
 
 RUNS = 5
 DOCUMENT = {
@@ -41,6 +44,11 @@ def workload() -> int:
         record = json.loads(text)
         spend += record["input"]["inputTokenCount"] * PRICE
     return total + len(counts) + int(spend)
+
+
+def calibration_figure(samples: Sequence[float]) -> Figure:
+    """The calibration's milliseconds as a figure (median, min / max) for print and table."""
+    return measured("calibration", samples, "ms", 1)
 
 
 def calibrate(runs: int = RUNS) -> list[float]:

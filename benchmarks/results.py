@@ -17,7 +17,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks.figures import Figure, measured
+from benchmarks.calibration import calibration_figure
+from benchmarks.figures import Figure
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results.json"
@@ -115,7 +116,7 @@ def render(results: dict[str, Any]) -> str:
 def calibration_of(module: dict[str, Any]) -> Figure | None:
     """The module's calibration as a figure; None in results made before there was one."""
     samples = module.get("calibration_ms")
-    return measured("calibration", samples, "ms", 1) if samples else None
+    return calibration_figure(samples) if samples else None
 
 
 def _cell(text: str) -> str:

@@ -71,9 +71,7 @@ def _run(
     headers: Mapping[str, Sequence[str]],
 ) -> None:
     try:
-        if not claims.after_ack(headers, body):
-            log.info("request already handled by another process", extra={"work": work.__name__})
-            return
-        work(body, client, respond)
+        if claims.after_ack(headers, body):
+            work(body, client, respond)
     except Exception:  # the pool has no one to tell: log it, keep serving
         log.exception("work after the ack failed", extra={"work": work.__name__})

@@ -102,23 +102,29 @@ class Claims:
 
     def after_ack(self, headers: Mapping[str, Sequence[str]], body: Mapping[str, Any]) -> bool:
         """Whether the work after the ack should run here: the durable claim, when the ack
-        was decided from memory. A store that cannot be written does not stop the work (this
-        process has already refused any replay it received)."""
+        was decided from memory (a lost claim is logged). A store that cannot be written does
+        not stop the work (this process has already refused any replay it received)."""
         if self.durable_before_ack:
             return True
-        now = self.clock.now()
         try:
-            event_id = body.get("event_id")
-            if isinstance(event_id, str):
-                return claim_event(self.store, event_id, now)
-            timestamp = _first(headers, "x-slack-request-timestamp")
-            signature = _first(headers, "x-slack-signature")
-            if not timestamp or not signature:
-                return True  # Socket Mode: nothing signed, nothing to replay over HTTP
-            return self.requests.first_time(timestamp, signature, now)
+            first = self._claim(headers, body)
         except StoreError as exc:
             log.warning("claim not saved; the work runs anyway", extra={"reason": str(exc)})
             return True
+        if not first:
+            log.info("request already handled by another process; its work is skipped")
+        return first
+
+    def _claim(self, headers: Mapping[str, Sequence[str]], body: Mapping[str, Any]) -> bool:
+        now = self.clock.now()
+        event_id = body.get("event_id")
+        if isinstance(event_id, str):
+            return claim_event(self.store, event_id, now)
+        timestamp = _first(headers, "x-slack-request-timestamp")
+        signature = _first(headers, "x-slack-signature")
+        if not timestamp or not signature:
+            return True  # Socket Mode: nothing signed, nothing to replay over HTTP
+        return self.requests.first_time(timestamp, signature, now)
 
 
 def _first(headers: Mapping[str, Sequence[str]], name: str) -> str:

@@ -52,8 +52,6 @@ def register(app: App, services: Services) -> None:
             return
         if first:
             handle(event, bot_user, added)
-        else:
-            log.info("event already handled by another process", extra={"work": "feedback"})
 
     def ask_why(event: dict[str, Any]) -> None:
         item = event.get("item") or {}
