@@ -16,7 +16,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from cachetools import TTLCache
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -165,17 +166,28 @@ class Access:
             raise SlackLookupError(f"Slack unreachable: {type(exc).__name__}") from None
 
 
-def register(app: App, services: Services) -> None:
-    """Adds the command gate: a refused command gets an ephemeral reason, nothing else."""
+class CommandGate(Middleware):
+    """A refused command gets an ephemeral reason, nothing else (a ``Middleware`` object:
+    Bolt calls it without building every injectable argument for each request)."""
 
-    @app.middleware
-    def command_gate(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse:
+    def __init__(self, access: Access) -> None:
+        self.access = access
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        body = req.body
         command = body.get("command")
         if isinstance(command, str):
-            reason = services.access.command_refusal(
+            reason = self.access.command_refusal(
                 command, str(body.get("user_id", "")), str(body.get("channel_id", ""))
             )
             if reason:
                 text = f":no_entry: `{command}`: {reason}."
                 return BoltResponse(status=200, body={"response_type": "ephemeral", "text": text})
         return next()
+
+
+def register(app: App, services: Services) -> None:
+    """Adds the command gate: a refused command gets an ephemeral reason, nothing else."""
+    app.middleware(CommandGate(services.access))

@@ -32,16 +32,19 @@ log = logging.getLogger(__name__)
 
 Register = Callable[[App, Services], None]
 
-# Order matters only for middleware: dedupe first, then listeners.
+# Middleware first, dedupe before access. Bolt then tries each listener's matcher in the
+# order registered, for every request: the most frequent first (reactions, on every message
+# of the bot's channels; then the commands), button clicks last.
 LISTENERS: list[Register] = [
     dedupe.register,
     access.register,
+    feedback.register,
     help_command.register,
-    alerts_command.register,
-    alert_buttons.register,
     stats_command.register,
     ask.register,
-    feedback.register,
+    alerts_command.register,
+    alert_buttons.register,
+    feedback.register_reasons,
 ]
 
 

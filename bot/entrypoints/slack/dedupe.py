@@ -9,25 +9,36 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
 
 from bot.entrypoints.slack.services import Services
 
 log = logging.getLogger(__name__)
 
 
-def register(app: App, services: Services) -> None:
-    """Adds the dedupe middleware (runs after Bolt's signature check)."""
+class OncePerEvent(Middleware):
+    """Acks a delivery of an event already claimed, unhandled.
 
-    @app.middleware
-    def once_per_event(
-        req: BoltRequest, body: dict[str, Any], next: Callable[[], BoltResponse]
-    ) -> BoltResponse:
-        event_id = body.get("event_id")
-        if isinstance(event_id, str) and not services.claims.event_before_ack(event_id):
+    A ``Middleware`` object rather than a function: Bolt calls it with the request as is,
+    without building every injectable argument for each request.
+    """
+
+    def __init__(self, services: Services) -> None:
+        self.claims = services.claims
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        event_id = req.body.get("event_id")
+        if isinstance(event_id, str) and not self.claims.event_before_ack(event_id):
             retry = req.headers.get("x-slack-retry-num", ["0"])[0]
             log.info("duplicate event ignored", extra={"event_id": event_id, "retry": retry})
             return BoltResponse(status=200, body="")
         return next()
+
+
+def register(app: App, services: Services) -> None:
+    """Adds the dedupe middleware (runs after Bolt's signature check)."""
+    app.middleware(OncePerEvent(services))

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 
 def register(app: App, services: Services) -> None:
-    """Adds the two reaction listeners, the reason buttons and the "other" modal."""
+    """Adds the two reaction listeners (the reason buttons and modal: ``register_reasons``)."""
     feedback = services.feedback
     pool = services.workers.listeners
 
@@ -63,17 +63,6 @@ def register(app: App, services: Services) -> None:
         except SlackApiError as exc:
             log.info("feedback reason not asked", extra={"reason": exc.response.get("error")})
 
-    def record(body: dict[str, Any], reason: str, channel: str, ts: str, text: str) -> str:
-        user = str((body.get("user") or {}).get("id", ""))
-        try:
-            feedback.record_reason(channel, ts, user, reason, text, services.clock.now())
-        except ValueError as exc:
-            return f"Not recorded: {exc}."
-        except (AwsError, StoreError) as exc:
-            log.warning("feedback reason not recorded", extra={"reason": str(exc)})
-            return "Not recorded: the bot could not save it just now; please try again."
-        return ui.thanks(reason)
-
     def listener(added: bool) -> Callable[..., None]:
         def inline(event: dict[str, Any], context: BoltContext) -> None:
             handle(event, context.bot_user_id, added)
@@ -88,6 +77,21 @@ def register(app: App, services: Services) -> None:
 
     app.event("reaction_added")(listener(added=True))
     app.event("reaction_removed")(listener(added=False))
+
+
+def register_reasons(app: App, services: Services) -> None:
+    """Adds the reason buttons asked after a 👎 and the "other" modal."""
+
+    def record(body: dict[str, Any], reason: str, channel: str, ts: str, text: str) -> str:
+        user = str((body.get("user") or {}).get("id", ""))
+        try:
+            services.feedback.record_reason(channel, ts, user, reason, text, services.clock.now())
+        except ValueError as exc:
+            return f"Not recorded: {exc}."
+        except (AwsError, StoreError) as exc:
+            log.warning("feedback reason not recorded", extra={"reason": str(exc)})
+            return "Not recorded: the bot could not save it just now; please try again."
+        return ui.thanks(reason)
 
     @app.action(re.compile(f"^{ui.REASON_ACTION}_"))
     def reason_clicked(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
