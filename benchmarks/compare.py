@@ -1,6 +1,7 @@
 """Do two ``make bench`` runs agree? ``python -m benchmarks.compare OLD.json NEW.json``.
 
-Two figures with repeats agree when their noise ranges (min to max) overlap; figures with a
+Two figures with repeats agree when their noise ranges (min to max) overlap at the precision
+the table states them (4.22 and 4.25 s shown as "4.2" agree with 4.2 to 4.3); figures with a
 single sample or a text value agree when they are equal (counts, prices), and are listed as
 "single" otherwise (no noise stated to judge by). Exit status 1 when any figure disagrees.
 """
@@ -30,7 +31,10 @@ def figures_of(results: dict[str, Any]) -> dict[tuple[str, str], Figure]:
 def verdict(old: Figure, new: Figure) -> str:
     """``agree``, ``DIFFER`` or ``single`` (one sample each and not equal)."""
     if len(old.samples) > 1 and len(new.samples) > 1:
-        overlap = old.low <= new.high and new.low <= old.high  # type: ignore[operator]
+        digits = min(old.digits, new.digits)
+        low_old, high_old = (round(min(old.samples), digits), round(max(old.samples), digits))
+        low_new, high_new = (round(min(new.samples), digits), round(max(new.samples), digits))
+        overlap = low_old <= high_new and low_new <= high_old
         return "agree" if overlap else "DIFFER"
     if old.shown() == new.shown():
         return "agree"

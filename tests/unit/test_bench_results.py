@@ -34,6 +34,13 @@ def test_runs_agree_when_their_ranges_overlap() -> None:
     assert verdict(first, measured("ack p99", [96, 99, 120], "ms")) == "DIFFER"
 
 
+def test_runs_are_compared_at_the_precision_their_table_states() -> None:
+    shown_to_tenths = measured("all answered", [4.246, 4.273], "s", 1)
+    assert shown_to_tenths.noise() == "4.2 / 4.3 (2 runs)"
+    assert verdict(shown_to_tenths, measured("all answered", [4.223, 4.223], "s", 1)) == "agree"
+    assert verdict(shown_to_tenths, measured("all answered", [4.02, 4.08], "s", 1)) == "DIFFER"
+
+
 def test_a_busy_machine_is_named_as_making_times_incomparable() -> None:
     from benchmarks.results import load_warning
 
