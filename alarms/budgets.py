@@ -24,7 +24,7 @@ from pydantic import Field, field_validator, model_validator
 from alarms import places
 from alarms.model import Evaluation, Frozen, Severity, fingerprint
 from alarms.rollup import PAIR, Rollup, Tally, combined, hour_of, within
-from alarms.runout import RunOut, runs_out_at
+from alarms.runout import RunOut, moment, runs_out_at
 
 THRESHOLD, FORECAST, BURN_RATE = "budget_threshold", "budget_forecast", "budget_burn_rate"
 BUDGET_RULES = (THRESHOLD, FORECAST, BURN_RATE)
@@ -193,7 +193,16 @@ def _thresholds(p: _Period) -> list[Evaluation]:
                 f"({p.budget.period}), crossed {t}%"
             )
             found.append(
-                _alert(p, THRESHOLD, labels, p.spent, amount * t / 100, p.hours, summary, t >= 100)
+                _alert(
+                    p,
+                    THRESHOLD,
+                    labels,
+                    p.spent,
+                    amount * t / 100,
+                    p.hours,
+                    summary,
+                    critical=t >= 100,
+                )
             )
     return found
 
@@ -205,7 +214,8 @@ def _forecast(p: _Period) -> list[Evaluation]:
         return []
     rate_start = hour_of(p.ctx.now) - p.budget.window + HOUR
     _, recent = p.spend_since(rate_start)
-    rate = _per_second(recent, p.ctx.now - max(rate_start, hour_of(p.start)))
+    since = max(rate_start, hour_of(p.start))
+    rate = _per_second(recent, p.ctx.now - since)
     projected = p.spent + rate * Decimal((p.end - p.ctx.now).total_seconds())
     enough = p.ctx.now - p.start >= p.budget.window
     if not ((enough and projected > amount) or _fired(FORECAST, labels, p.ctx)):
@@ -216,7 +226,11 @@ def _forecast(p: _Period) -> list[Evaluation]:
     )
     runout = runs_out_at(p.ctx.now, amount - p.spent, rate * 3600, p.ctx.zone)
     summary += _runout_text(runout, p.end)
-    return [_alert(p, FORECAST, labels, projected, amount, p.hours, summary, runout=runout)]
+    return [
+        _alert(
+            p, FORECAST, labels, projected, amount, p.hours, summary, runout, (rate * 3600, since)
+        )
+    ]
 
 
 def _burn_rate(p: _Period) -> list[Evaluation]:
@@ -240,7 +254,7 @@ def _burn_rate(p: _Period) -> list[Evaluation]:
     summary += _runout_text(runout, p.end)
     limit = max(left, Decimal(0)) / horizon
     return [
-        _alert(p, BURN_RATE, labels, hourly, limit, burning, summary, unit="USD/h", runout=runout)
+        _alert(p, BURN_RATE, labels, hourly, limit, burning, summary, runout, (hourly, burn_start))
     ]
 
 
@@ -259,12 +273,21 @@ def _alert(
     threshold: Decimal,
     spenders: Sequence[Rollup],
     summary: str,
-    critical: bool = False,
-    unit: str = "USD",
     runout: RunOut | None = None,
+    rate: tuple[Decimal, datetime] | None = None,
+    critical: bool = False,
 ) -> Evaluation:
+    """A budget alert; ``rate`` is the USD per hour a projection used and since when it was
+    measured (so two projections firing together can be told apart)."""
     budget = p.budget
     top = top_spenders(budget, spenders)
+    measured = {}
+    if rate is not None:
+        per_hour, since = rate
+        measured = {
+            "rate_usd_per_hour": f"{per_hour:.2f}",
+            "rate_since": moment(since, p.ctx.now, p.ctx.zone).text.removeprefix("at "),
+        }
     details = {
         "metric": METRIC_NAMES[rule],
         "budget": f"{_usd(budget.amount_usd)} {budget.period}, {budget.scope}",
@@ -278,6 +301,7 @@ def _alert(
         "left_usd": f"{budget.amount_usd - p.spent:.2f}",
         **({"horizon_hours": f"{budget.burn_rate_horizon_hours:g}"} if rule == BURN_RATE else {}),
         **({"runs_out_at": runout.iso, "runs_out": runout.text} if runout else {}),
+        **measured,
         **top,
         "top_contributors": "\n".join(f"{k.removeprefix('top ')}: {v}" for k, v in top.items()),
     }
@@ -289,7 +313,7 @@ def _alert(
         severity=Severity.CRITICAL if critical else budget.severity,
         value=float(value),
         threshold=float(threshold),
-        unit=unit,
+        unit="USD/h" if rule == BURN_RATE else "USD",
         summary=summary + (f"; top: {', '.join(lead)}" if lead else ""),
         details=details,
         repeat_interval_minutes=int((p.end - p.start).total_seconds() // 60) * 2,

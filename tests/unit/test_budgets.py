@@ -130,6 +130,11 @@ def test_forecast_fires_on_recent_burn_not_too_early() -> None:
     # $33 spent, $8/h for the last 3 h, 12 h to go: $33 + $96 = $129
     assert forecast.value == pytest.approx(129.0)
     assert forecast.threshold == 100.0
+    # the rate the projection used, and since when: $16 from 10:00 to 12:00
+    assert (forecast.details["rate_usd_per_hour"], forecast.details["rate_since"]) == (
+        "8.00",
+        "10:00 UTC",
+    )
     early = steady("20", DAY + timedelta(hours=2))
     assert [e for e in run(budget, early, DAY + timedelta(hours=2)) if e.rule == FORECAST] == []
 
@@ -145,6 +150,7 @@ def test_burn_rate_names_who_is_burning() -> None:
     assert burn.details["top principals"].startswith("runaway $30.00 (100%)")
     # $30 left at $30/h: the money runs out at 13:00, said in the budget's zone
     assert burn.details["runs_out"] == "at 13:00 UTC"
+    assert (burn.details["rate_usd_per_hour"], burn.details["rate_since"]) == ("30.00", "11:00 UTC")
     assert "(at 13:00 UTC at this rate)" in burn.summary
     calm = run(budget, steady("1", DAY + timedelta(hours=12)), DAY + timedelta(hours=12))
     assert [e for e in calm if e.rule == BURN_RATE] == []

@@ -127,8 +127,13 @@ def _budget_sentence(alert: Alert, who: str) -> str:
     if alert.rule == "budget_threshold":
         level = alert.labels.get("threshold", "?")
         return f"Budget {who} crossed *{level}%*: {value} of {amount}."
-    runout = f" At this rate it runs out {escape(d['runs_out'])}." if d.get("runs_out") else ""
+    since = f" since {escape(d['rate_since'])}" if d.get("rate_since") else ""
     if alert.rule == "budget_forecast":
+        runout = ""
+        if d.get("runs_out"):
+            rate = f" ({_usd(d['rate_usd_per_hour'])}/h)" if d.get("rate_usd_per_hour") else ""
+            at = f"At the rate{since}{rate}" if since else "At this rate"
+            runout = f" {at} it runs out {escape(d['runs_out'])}."
         return (
             f"Budget {who} is on course for {value} by the end of the {_period(alert)}, over "
             f"its {amount} ({_usd(d.get('spent_usd'))} spent so far).{runout}"
@@ -139,9 +144,12 @@ def _budget_sentence(alert: Alert, who: str) -> str:
         span = left / alert.value
         hours = f"in about {span * 60:.0f} min" if span < 1 else f"in about {span:.1f} h"
     left_text = _usd(d.get("left_usd"))
-    if runout:
+    if d.get("runs_out"):
         hours += f" ({escape(d['runs_out'])})"
-    return f"Budget {who} is spending {value}: the {left_text} left of {amount} runs out {hours}."
+    return (
+        f"Budget {who} is spending {value}{since}: the {left_text} left of {amount} "
+        f"runs out {hours}."
+    )
 
 
 def row(alert: Alert, style: MessageStyle) -> str:

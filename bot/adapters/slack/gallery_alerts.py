@@ -136,7 +136,16 @@ def example(kind: str) -> Alert:
             value=25.10,
             threshold=19.0,
             unit="USD",
-            details={**DAY, "metric": "forecast spend", "spent_usd": "12.00", "left_usd": "7.00"},
+            details={
+                **DAY,
+                "metric": "forecast spend",
+                "spent_usd": "12.00",
+                "left_usd": "7.00",
+                "runs_out_at": "2026-03-10T19:20+00:00",
+                "runs_out": "at 19:20 UTC",
+                "rate_usd_per_hour": "1.31",
+                "rate_since": "12:00 UTC",
+            },
         )
     if kind == "budget_burn_rate":
         return make_alert(
@@ -151,6 +160,10 @@ def example(kind: str) -> Alert:
                 "spent_usd": "12.00",
                 "left_usd": "7.00",
                 "horizon_hours": "6",
+                "runs_out_at": "2026-03-10T16:55+00:00",
+                "runs_out": "at 16:55 UTC",
+                "rate_usd_per_hour": "2.40",
+                "rate_since": "13:00 UTC",
             },
         )
     if kind == "unpriced_model":
@@ -192,6 +205,10 @@ def companion(lead: Alert) -> list[Alert]:
             "fingerprint": lead.fingerprint[::-1],
             "value": (lead.value or 0) * 0.6,
             "peak": (lead.value or 0) * 0.6,
+            # another rate runs out at another moment: this example does not say when
+            "details": {
+                k: v for k, v in lead.details.items() if k not in ("runs_out", "runs_out_at")
+            },
         }
     )
     found = [other]
