@@ -85,7 +85,18 @@ def test_check_config_explains_what_optional_settings_enable(monkeypatch: Any) -
     assert result.returncode == 0, result.stderr
     assert "[off] Socket Mode" in result.stdout and "SLACK_APP_TOKEN" in result.stdout
     assert "GENAI_OPS_POL_INTERVAL matches no setting" in result.stdout
+    assert "did you mean GENAI_OPS_POLL_INTERVAL_SECONDS?" in result.stdout
     assert "xoxb-secret-value" not in result.stdout
+
+
+def test_a_mistyped_variable_is_named_at_start_up_with_the_setting_it_resembles(
+    monkeypatch: Any,
+) -> None:
+    monkeypatch.setenv("GENAI_OPS_POLLING_INTERVAL_SECONDS", "60")  # left the default in force
+    result = genai_ops("routes")
+    assert result.returncode == 0, result.stderr
+    assert "GENAI_OPS_POLLING_INTERVAL_SECONDS" in result.stderr
+    assert "GENAI_OPS_POLL_INTERVAL_SECONDS" in result.stderr
 
 
 def test_demo_runs_offline_and_shows_the_alert() -> None:

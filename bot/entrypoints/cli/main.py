@@ -271,6 +271,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+def warn_unknown_env_vars() -> None:
+    """A GENAI_OPS_* variable that is no setting is usually a typo that leaves the default in
+    force: say so at start-up, with the name it was most likely meant to be."""
+    from bot.config.load import closest_env_name, unknown_env_vars
+
+    for name in unknown_env_vars():
+        log.warning(
+            "environment variable matches no setting",
+            extra={"variable": name, "did_you_mean": closest_env_name(name) or "?"},
+        )
+
+
 def _main(argv: Sequence[str] | None) -> int:
     args = parser().parse_args(argv)
     use_aws_region()
@@ -281,6 +293,8 @@ def _main(argv: Sequence[str] | None) -> int:
         return 2
     quiet_demo = args.command == "demo" and "log_level" not in settings.model_fields_set
     logs.configure("WARNING" if quiet_demo else settings.log_level, settings.log_format)
+    if args.command != "check-config":  # which prints them in its report
+        warn_unknown_env_vars()
     handler, _ = COMMANDS[args.command]
     try:
         return handler(args, settings)
