@@ -271,3 +271,22 @@ def test_every_command_without_a_region_is_one_line(
     lines = [line for line in result.stderr.splitlines() if line.startswith("genai-ops ")]
     assert len(lines) >= 1 and "Traceback" not in result.stderr
     assert all("no AWS region configured: set AWS_REGION" in line for line in lines), lines
+
+
+def test_spend_with_nothing_readable_fails_without_claiming_logging_is_off(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    monkeypatch.setenv("AWS_REGION", "us-east-1")  # a region, but no credentials anywhere
+    monkeypatch.setenv("GENAI_OPS_STATE_URL", f"sqlite:///{tmp_path}/state.db")
+    result = genai_ops("spend")
+    assert result.returncode == 1, result.stdout
+    assert "genai-ops spend: nothing could be read (no AWS credentials" in result.stderr
+    assert "logging is off" not in result.stdout  # it could not be asked
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("hours", ["0", "-5"])
+def test_spend_refuses_a_window_that_is_not_positive(hours: str) -> None:
+    result = genai_ops("spend", "--hours", hours)
+    assert result.returncode == 2
+    assert f"--hours must be a positive number ({hours})" in result.stderr

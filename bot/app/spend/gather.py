@@ -23,6 +23,7 @@ from bot.app.spend.targets import UsageTarget, each_target
 
 GroupBy = Literal["account", "region"]
 MIXED = "invocation logs, and an estimate from CloudWatch token metrics where logging is off"
+UNREAD = "no target could be read"
 
 
 @dataclass(frozen=True)
@@ -106,15 +107,19 @@ def gather(
     found: list[Rollup] = []
     if logged:
         found = [r for r in RollupStore(store).hours(hour_of(start), end) if where.covers(r)]
-    if not logged and not estimates and failures and len(failures) == len(outcomes):
-        source = "no target could be read"
+    unread = bool(failures) and len(failures) == len(outcomes)
+    if not logged and not estimates and unread:
+        source = UNREAD
     elif not logged:
         source = ESTIMATE
     else:
         source = MIXED if any(isinstance(v, list) for v in read) else LOGS
-    status = (
-        LoggingStatus("(per target)", "targets") if logged else LoggingStatus(None, "off", OFF_HINT)
-    )
+    if logged:
+        status = LoggingStatus("(per target)", "targets")
+    elif unread:  # no target answered: whether logging is on is not known
+        status = LoggingStatus(None, "unknown")
+    else:
+        status = LoggingStatus(None, "off", OFF_HINT)
     return Gathered([*found, *estimates], source, status, failures)
 
 

@@ -102,6 +102,6 @@ def spend_lines(report: SpendReport, width: int = 34) -> list[str]:
     if report.where.text:
         lines.append(f"only: {report.where.text}")
     lines += [f"not read: {failure}" for failure in report.failures]
-    if not report.logging.on:
+    if not report.logging.on and not report.logging.unknown:
         lines.append(report.logging.detail or OFF_HINT)
     return lines

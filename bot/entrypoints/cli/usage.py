@@ -47,9 +47,12 @@ def cmd_setup_logging(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_spend(args: argparse.Namespace, settings: Settings) -> int:
     """Print spend per model over the last ``--hours`` from the state store."""
     from bot import bootstrap
-    from bot.app.spend.gather import Where
+    from bot.app.spend.gather import UNREAD, Where
     from bot.app.spend.report import spend_lines
 
+    if args.hours <= 0:
+        print(f"genai-ops spend: --hours must be a positive number ({args.hours})", file=sys.stderr)
+        return 2
     clock = bootstrap.clock()
     end = clock.now()
     store = bootstrap.state(settings, clock)
@@ -62,6 +65,10 @@ def cmd_spend(args: argparse.Namespace, settings: Settings) -> int:
         store.close()
     print(f"GenAI spend, last {args.hours} h")
     print("\n".join(spend_lines(report)))
+    if report.summary.source == UNREAD:  # the table above holds nothing: a failure
+        first = report.failures[0] if report.failures else "no target answered"
+        print(f"genai-ops spend: nothing could be read ({first})", file=sys.stderr)
+        return 1
     return 0
 
 
