@@ -77,6 +77,7 @@ def test_rate_rules_take_a_share_of_calls(tmp_path: Path) -> None:
         ("timestamp,value\nyesterday,1\n", "line 2: 'yesterday' is not a timestamp"),
         ("timestamp,value\n2026-11-20 00:00:00,fast\n", "line 2: 'fast' is not a number"),
         ("timestamp,value\n", "no data rows"),
+        ("", "is empty: it needs a header timestamp,value and data rows"),
     ],
 )
 def test_bad_input_is_refused_with_the_line_to_fix(

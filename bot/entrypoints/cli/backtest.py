@@ -57,7 +57,9 @@ def read_series(source: TextIO, name: str) -> Series:
     """The rows of a ``timestamp,value`` CSV, sorted by time, the last of repeats kept."""
     reader = csv.reader(source)
     header = next(reader, None)
-    if header is None or [h.strip().lower() for h in header[:2]] != ["timestamp", "value"]:
+    if header is None:
+        raise BacktestError(f"{name} is empty: it needs a header timestamp,value and data rows")
+    if [h.strip().lower() for h in header[:2]] != ["timestamp", "value"]:
         raise BacktestError(f"{name} line 1: the header must be timestamp,value (got {header})")
     by_moment: dict[datetime, Row] = {}
     count = 0
