@@ -42,3 +42,12 @@ def test_missing_table_is_explained(cloudwatch: Any, monkeypatch: pytest.MonkeyP
     assert "table 'not-created' does not exist" in result.stderr
     assert "genai-ops create-table" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_create_table_on_the_sqlite_state_says_what_to_set(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    monkeypatch.setenv("GENAI_OPS_STATE_URL", f"sqlite:///{tmp_path}/state.db")
+    result = genai_ops("create-table")
+    assert result.returncode == 2
+    assert result.stderr.startswith("genai-ops create-table: set GENAI_OPS_STATE_URL=dynamodb://")

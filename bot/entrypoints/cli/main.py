@@ -73,7 +73,11 @@ def cmd_create_table(args: argparse.Namespace, settings: Settings) -> int:
     from bot.adapters.store.dynamodb_table import create_table
 
     if not settings.state_url.startswith("dynamodb://"):
-        print("create-table: set GENAI_OPS_STATE_URL=dynamodb://TABLE first", file=sys.stderr)
+        print(
+            "genai-ops create-table: set GENAI_OPS_STATE_URL=dynamodb://TABLE first (the SQLite "
+            "state file needs no table)",
+            file=sys.stderr,
+        )
         return 2
     table = settings.state_url.removeprefix("dynamodb://")
     from bot import bootstrap
