@@ -160,3 +160,9 @@ def test_config_before_or_after_the_command_is_read_and_a_missing_one_refused(
         result = genai_ops(*args, "--offline")
         assert result.returncode == 2 and str(missing) in result.stderr
         assert "config file not found" in result.stderr
+
+
+def test_version_is_printed_for_bug_reports() -> None:
+    result = genai_ops("--version")
+    assert result.returncode == 0
+    assert re.fullmatch(r"genai-ops \d+\.\d+\.\d+\S*\n", result.stdout), result.stdout

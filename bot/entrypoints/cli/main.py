@@ -232,6 +232,16 @@ COMMANDS: dict[str, tuple[Command, str]] = {
 }
 
 
+def _version() -> str:
+    """The installed package's version (for bug reports), or "unknown" when run from a tree."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("genai-ops-bot")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 def parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     # SUPPRESS: a subcommand's own --config never overwrites one given before the subcommand.
@@ -244,6 +254,7 @@ def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="genai-ops", parents=[common], description="Slack chat-ops for Amazon Bedrock."
     )
+    root.add_argument("--version", action="version", version=f"genai-ops {_version()}")
     sub = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (_, help_text) in COMMANDS.items():
         command = sub.add_parser(name, parents=[common], help=help_text, description=help_text)
