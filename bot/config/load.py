@@ -135,27 +135,18 @@ def _shown(loc: list[str], value: object) -> str:
     return repr(value)
 
 
-def unknown_env_vars() -> list[str]:
-    """GENAI_OPS_* variables that match no setting: usually a typo."""
-    known = _known_env_names()
-    return sorted(
-        name
-        for name in os.environ
-        if name.startswith(ENV_PREFIX) and name not in known and name.split("__")[0] not in known
-    )
-
-
-def closest_env_name(name: str) -> str | None:
-    """The setting's variable an unknown GENAI_OPS_* name was most likely meant to be."""
-    known = sorted(_known_env_names())
-    return next(iter(difflib.get_close_matches(name, known, n=1, cutoff=0.8)), None)
-
-
-def _known_env_names() -> set[str]:
+def unknown_env_vars() -> list[tuple[str, str | None]]:
+    """GENAI_OPS_* variables that match no setting (usually a typo), each with the setting's
+    variable it is closest to."""
     known = {f"{ENV_PREFIX}{name.upper()}" for name in Settings.model_fields}
     known |= {f"{ENV_PREFIX}CONFIG"}
     known |= {name for flat in FLAT for name in env_names(flat)}
-    return known
+    names = sorted(known)
+    return [
+        (name, next(iter(difflib.get_close_matches(name, names, n=1, cutoff=0.8)), None))
+        for name in sorted(os.environ)
+        if name.startswith(ENV_PREFIX) and name not in known and name.split("__")[0] not in known
+    ]
 
 
 def unknown_slack_vars() -> list[tuple[str, str | None]]:

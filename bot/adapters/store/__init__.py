@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.adapters.clock import Clock
-from bot.adapters.store.base import Conflict, Record, StateStore, StoreError, Write
+from bot.adapters.store.base import Conflict, Record, StateStore, StoreError, Write, put_first
 
 
 def open_store(url: str, clock: Clock) -> StateStore:
@@ -22,4 +22,4 @@ def open_store(url: str, clock: Clock) -> StateStore:
     )
 
 
-__all__ = ["Conflict", "Record", "StateStore", "StoreError", "Write", "open_store"]
+__all__ = ["Conflict", "Record", "StateStore", "StoreError", "Write", "open_store", "put_first"]

@@ -70,3 +70,15 @@ class StateStore(Protocol):
         """Every live document of ``kind`` whose key starts with ``prefix``, by key."""
 
     def close(self) -> None: ...
+
+
+def put_first(
+    store: StateStore, kind: str, key: str, body: dict[str, Any], expires_at: datetime
+) -> bool:
+    """Write a document that must not exist yet: True for the first writer (of any process
+    sharing the store), False when it is already there."""
+    try:
+        store.put(kind, key, body, expected_version=0, expires_at=expires_at)
+    except Conflict:
+        return False
+    return True

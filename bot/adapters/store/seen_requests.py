@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 
-from bot.adapters.store.base import Conflict, StateStore
+from bot.adapters.store.base import StateStore, put_first
 
 KIND = "slack_request"
 
@@ -23,10 +23,4 @@ class SeenRequests:
     def first_time(self, timestamp: str, signature: str, now: datetime) -> bool:
         """True the first time this (timestamp, signature) is seen; False for a replay."""
         key = hashlib.sha256(f"{timestamp}:{signature}".encode()).hexdigest()
-        try:
-            self.store.put(
-                KIND, key, {"at": timestamp}, expected_version=0, expires_at=now + self.keep
-            )
-        except Conflict:
-            return False
-        return True
+        return put_first(self.store, KIND, key, {"at": timestamp}, now + self.keep)

@@ -15,7 +15,7 @@ from typing import Any
 
 from alarms.rollup import hour_of
 from bot.adapters.aws.errors import AWS_FAILURES, AwsError, explain
-from bot.adapters.store import Conflict, StateStore
+from bot.adapters.store import StateStore, put_first
 from bot.adapters.store.rollups import RollupStore, hour_key
 
 log = logging.getLogger(__name__)
@@ -39,9 +39,7 @@ def publish_cost(
     published = []
     for rollup in RollupStore(store).hours(hour_of(now - lookback), end):
         key = hour_key(rollup.hour, rollup.account, rollup.region)
-        try:
-            store.put(KIND, key, {"at": now.isoformat()}, expected_version=0, expires_at=now + KEEP)
-        except Conflict:
+        if not put_first(store, KIND, key, {"at": now.isoformat()}, now + KEEP):
             continue  # published already (or being published by another poller)
         data = [
             {

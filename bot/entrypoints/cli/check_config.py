@@ -12,7 +12,7 @@ from bot.adapters.clock import Clock
 from bot.adapters.store import open_store
 from bot.app.poll.history import LastCycle, PollHistory, series_per_subject
 from bot.app.poll.report import calls_per_cycle, monthly_cost_usd
-from bot.config.load import closest_env_name, unknown_env_vars, unknown_slack_vars
+from bot.config.load import unknown_env_vars, unknown_slack_vars
 from bot.config.settings import Settings
 from bot.entrypoints.cli.state_check import state_problem
 
@@ -72,8 +72,7 @@ def check_config(settings: Settings, out: TextIO, clock: Clock, err: TextIO | No
     for line in usage_lines(settings):
         say(line)
     say(f"  {ask_limits(settings)}\n")
-    for name in unknown_env_vars():
-        guess = closest_env_name(name)
+    for name, guess in unknown_env_vars():
         hint = f"did you mean {guess}?" if guess else "typo?"
         say(f"  warning: environment variable {name} matches no setting ({hint})\n")
     for name, guess in unknown_slack_vars():

@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from bot.adapters.aws.clients import use_aws_region
 from bot.adapters.aws.errors import AWS_FAILURES, AwsError, describe
@@ -232,14 +233,22 @@ COMMANDS: dict[str, tuple[Command, str]] = {
 }
 
 
-def _version() -> str:
-    """The installed package's version (for bug reports), or "unknown" when run from a tree."""
-    from importlib.metadata import PackageNotFoundError, version
+class ShowVersion(argparse.Action):
+    """``--version``: the installed package's version (for bug reports), looked up only when
+    asked (reading the package metadata costs tens of ms at every start otherwise)."""
 
-    try:
-        return version("genai-ops-bot")
-    except PackageNotFoundError:
-        return "unknown"
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            found = version("genai-ops-bot")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            found = "unknown"
+        print(f"genai-ops {found}")
+        parser.exit()
 
 
 def parser() -> argparse.ArgumentParser:
@@ -254,7 +263,7 @@ def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="genai-ops", parents=[common], description="Slack chat-ops for Amazon Bedrock."
     )
-    root.add_argument("--version", action="version", version=f"genai-ops {_version()}")
+    root.add_argument("--version", action=ShowVersion, help="print the version and exit")
     sub = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (_, help_text) in COMMANDS.items():
         command = sub.add_parser(name, parents=[common], help=help_text, description=help_text)
@@ -289,12 +298,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def warn_unknown_env_vars() -> None:
     """A GENAI_OPS_* variable that is no setting is usually a typo that leaves the default in
     force: say so at start-up, with the name it was most likely meant to be."""
-    from bot.config.load import closest_env_name, unknown_env_vars
+    from bot.config.load import unknown_env_vars
 
-    for name in unknown_env_vars():
+    for name, guess in unknown_env_vars():
         log.warning(
             "environment variable matches no setting",
-            extra={"variable": name, "did_you_mean": closest_env_name(name) or "?"},
+            extra={"variable": name, "did_you_mean": guess or "?"},
         )
 
 

@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.adapters.store.base import Conflict, StateStore, StoreError
+from bot.adapters.store.base import StateStore, StoreError, put_first
 from bot.adapters.store.seen_requests import SeenRequests
 from bot.app.ports import Clock
 
@@ -39,17 +39,7 @@ RECENT_LIMIT = 100_000  # keys held in memory per kind; the store still catches 
 
 def claim_event(store: StateStore, event_id: str, now: datetime) -> bool:
     """True for the first delivery of ``event_id`` (durable); False when it was seen before."""
-    try:
-        store.put(
-            EVENT_KIND,
-            event_id,
-            {"seen_at": now.isoformat()},
-            expected_version=0,
-            expires_at=now + EVENT_KEEP,
-        )
-    except Conflict:
-        return False
-    return True
+    return put_first(store, EVENT_KIND, event_id, {"seen_at": now.isoformat()}, now + EVENT_KEEP)
 
 
 class RecentKeys:
